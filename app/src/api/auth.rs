@@ -1,0 +1,72 @@
+use crate::{domain::Actor, error::AppError};
+use leptos::prelude::*;
+
+/// Sign in. Anyone may call it; a wrong password and an unknown user answer alike.
+/// On success the browser goes to `next` when it is a safe dashboard path, else `/admin`.
+#[server(prefix = "/admin/api", endpoint = "auth/login")]
+pub async fn login(username: String, password: String, #[server(default)] next: String) -> Result<(), AppError> {
+    use crate::{
+        domain::{safe_next, AuditAction, MAX_PASSWORD_BYTES},
+        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, password, password::Verdict, users},
+    };
+    let ctx = context()?;
+    let username = username.trim().to_lowercase();
+    if username.is_empty() || password.is_empty() {
+        return Err(AppError::invalid("username", "Enter your username and password."));
+    }
+    if username.len() > 64 || password.len() > MAX_PASSWORD_BYTES {
+        return Err(AppError::BadCredentials);
+    }
+    let user = users::find_by_username(&mut *ctx.pool.acquire().await?, &username).await?.filter(|u| u.is_active);
+    let verdict = password::verify(password.clone(), user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let (user, rehash) = match (user, verdict) {
+        (Some(user), Verdict::Valid { rehash }) => (user, rehash),
+        (user, _) => {
+            let mut tx = ctx.pool.begin().await?;
+            if let Some(u) = &user {
+                users::record_failed_login(&mut tx, u.id).await?;
+            }
+            audit::record(&mut tx, AuditEvent::new(AuditActor::Anonymous(&username), AuditAction::LoginFailed)).await?;
+            tx.commit().await?;
+            return Err(AppError::BadCredentials);
+        }
+    };
+    // Hash before the transaction so the write lock is never held across argon2.
+    let new_hash = if rehash { Some(password::hash(password).await?) } else { None };
+    let mut tx = ctx.pool.begin().await?;
+    if let Some(h) = &new_hash {
+        users::set_password_hash(&mut tx, user.id, h, false).await?;
+    }
+    users::record_login(&mut tx, user.id).await?;
+    let actor = user.actor();
+    let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::LoginSucceeded).target("user", user.id.0);
+    audit::record(&mut tx, event).await?;
+    tx.commit().await?;
+    auth::start(&auth::session().await?, &user).await?;
+    leptos_axum::redirect(&safe_next(&next));
+    Ok(())
+}
+
+/// Sign out: the session is deleted server-side. Signed-in users only.
+#[server(prefix = "/admin/api", endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::{
+        domain::AuditAction,
+        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context},
+    };
+    let actor = auth::current_actor().await?;
+    let ctx = context()?;
+    let mut tx = ctx.pool.begin().await?;
+    audit::record(&mut tx, AuditEvent::new(AuditActor::User(&actor), AuditAction::Logout).target("user", actor.id.0))
+        .await?;
+    tx.commit().await?;
+    auth::end(&auth::session().await?).await?;
+    leptos_axum::redirect("/admin/login");
+    Ok(())
+}
+
+/// Who is signed in. Signed-in users only (anonymous: 401).
+#[server(prefix = "/admin/api", endpoint = "auth/me")]
+pub async fn fetch_actor() -> Result<Actor, AppError> {
+    crate::ssr::auth::current_actor().await
+}

@@ -1,0 +1,86 @@
+//! Inkwarden's shared crate: domain types, the policy, server functions and the UI. Compiled
+//! into the server (`ssr`) and into the WebAssembly client (`hydrate`).
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+pub mod policy;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// A Content-Security-Policy bound to this response's nonce: no script runs without it.
+#[cfg(feature = "ssr")]
+fn set_security_policy() {
+    use http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
+    let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
+        return;
+    };
+    let csp = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Tells end-to-end tests (and nothing else) that the client took over.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/inkwarden.css"/>
+        <Title formatter=|text: String| if text.is_empty() { "Inkwarden".to_owned() } else { format!("{text} · Inkwarden") }/>
+        <Router>
+            <Routes fallback=pages::NotFound>
+                <Route path=path!("/") view=pages::Home/>
+                <Route path=path!("/admin/login") view=pages::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/setup") view=pages::SetupPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("/admin") view=pages::AdminLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::Overview ssr=SsrMode::Async/>
+                    <Route path=path!("profile") view=pages::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("users") view=pages::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("audit") view=pages::AuditPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,65 @@
+use crate::{
+    api::auth::{fetch_actor, Logout},
+    components::ErrorNotice,
+    domain::Actor,
+    error::AppError,
+    policy::nav_items,
+};
+use leptos::{either::EitherOf3, prelude::*};
+use leptos_router::{
+    components::{Outlet, Redirect, A},
+    hooks::use_location,
+    location::Url,
+};
+
+/// The signed-in actor, loaded once by the layout and read by every admin page.
+pub type ActorResource = Resource<Result<Actor, AppError>>;
+
+/// Every `/admin` page: signs the visitor in or sends them to the login page, keeping where
+/// they wanted to go in `next`.
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    let me: ActorResource = Resource::new_blocking(|| (), |_| fetch_actor());
+    provide_context(me);
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(actor) => EitherOf3::A(view! { <Chrome actor/> }),
+                    Err(AppError::Unauthenticated) => {
+                        let (path, search) = (location.pathname.get_untracked(), location.search.get_untracked());
+                        let next = if search.is_empty() { path } else { format!("{path}?{search}") };
+                        EitherOf3::B(view! { <Redirect path=format!("/admin/login?next={}", Url::escape(&next))/> })
+                    }
+                    Err(error) => EitherOf3::C(view! { <main id="main"><ErrorNotice error/></main> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Header, navigation computed from the policy, and the page.
+#[component]
+fn Chrome(actor: Actor) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let links = nav_items(actor.role)
+        .into_iter()
+        .map(|item| view! { <li><A href=item.href exact=true>{item.label}</A></li> })
+        .collect_view();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <a class="brand" href="/admin">"Inkwarden"</a>
+            <nav aria-label="Dashboard"><ul class="nav">{links}</ul></nav>
+            <div class="account">
+                <A href="/admin/profile">{actor.username.clone()}</A>
+                <span class="role-badge">{actor.role.label()}</span>
+                <ActionForm action=logout>
+                    <button type="submit" class="link-button">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </header>
+        <main id="main"><Outlet/></main>
+    }
+}

@@ -1,0 +1,62 @@
+use crate::{
+    api::{auth::Login, setup::CreateFirstAdmin},
+    components::FieldMessage,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// `/admin/login`: a plain form that posts without JavaScript and better with it.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = Signal::derive(move || login.value().get().and_then(Result::err));
+    view! {
+        <Title text="Sign in"/>
+        <main id="main" class="auth-page">
+            <h1>"Sign in to Inkwarden"</h1>
+            <ActionForm action=login>
+                <input type="hidden" name="next" value=next/>
+                <label for="username">"Username"</label>
+                <input id="username" name="username" autocomplete="username" required maxlength="64"/>
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                <button type="submit" disabled=move || login.pending().get()>"Sign in"</button>
+            </ActionForm>
+            {move || error.get().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
+        </main>
+    }
+}
+
+/// `/admin/setup?token=…`: creates the first admin from the one-time link `serve` printed.
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let setup = ServerAction::<CreateFirstAdmin>::new();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let error = Signal::derive(move || setup.value().get().and_then(Result::err));
+    let general = move || error.get().filter(|e| !matches!(e, crate::error::AppError::Invalid(_)));
+    view! {
+        <Title text="Create the first admin"/>
+        <main id="main" class="auth-page">
+            <h1>"Create the first admin"</h1>
+            <p>"This one-time link creates the administrator account of this Inkwarden install."</p>
+            <ActionForm action=setup>
+                <input type="hidden" name="token" value=token/>
+                <label for="username">"Username"</label>
+                <input id="username" name="username" autocomplete="username" required maxlength="32"/>
+                <FieldMessage error field="username"/>
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="new-password" required minlength="12"/>
+                <FieldMessage error field="password"/>
+                <label for="password_confirm">"Repeat password"</label>
+                <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" required/>
+                <FieldMessage error field="password_confirm"/>
+                <button type="submit">"Create admin"</button>
+            </ActionForm>
+            {move || general().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
+        </main>
+    }
+}

@@ -1,0 +1,27 @@
+//! One module per page. Admin pages render inside [`AdminLayout`], which signs the user in
+//! (or redirects to the login page) and provides the actor to them.
+
+mod audit;
+mod layout;
+mod login;
+mod overview;
+mod profile;
+mod public;
+mod users;
+
+pub use audit::AuditPage;
+pub use layout::{ActorResource, AdminLayout};
+pub use login::{LoginPage, SetupPage};
+pub use overview::Overview;
+pub use profile::ProfilePage;
+pub use public::{Home, NotFound};
+pub use users::UsersPage;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// A numeric query parameter of the current URL.
+fn query_number(name: &'static str) -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || query.read().get(name).and_then(|v| v.parse().ok())
+}

@@ -1,0 +1,338 @@
+//! The one place that decides who may do what. Pure, no I/O: the server asks it before every
+//! query, the WebAssembly client asks the same functions to decide which controls to show.
+//!
+//! Every (role, action) pair is matched explicitly, so adding an action does not compile until
+//! someone decides each role's answer. Anything not granted here is refused.
+
+use crate::{
+    domain::{Actor, PostStatus, Role, UserId},
+    error::AppError,
+};
+
+/// Dashboard capabilities that do not depend on who owns a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// See the dashboard, edit one's own profile and change one's own password.
+    UseDashboard,
+    CreatePost,
+    ModerateComments,
+    /// Put existing categories and tags on a post.
+    AssignTaxonomy,
+    /// Create, rename and delete categories and tags.
+    ManageTaxonomy,
+    ManageUsers,
+    ManageApiTokens,
+    ManageSettings,
+    ReadAuditLog,
+}
+
+impl Capability {
+    pub const ALL: [Capability; 9] = [
+        Capability::UseDashboard,
+        Capability::CreatePost,
+        Capability::AssignTaxonomy,
+        Capability::ModerateComments,
+        Capability::ManageTaxonomy,
+        Capability::ManageUsers,
+        Capability::ManageApiTokens,
+        Capability::ManageSettings,
+        Capability::ReadAuditLog,
+    ];
+
+    /// What the capability means, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Capability::UseDashboard => "Use the dashboard and change your own password",
+            Capability::CreatePost => "Write drafts and submit them for review",
+            Capability::AssignTaxonomy => "Put existing categories and tags on posts",
+            Capability::ModerateComments => "Moderate comments",
+            Capability::ManageTaxonomy => "Manage categories and tags",
+            Capability::ManageUsers => "Manage staff accounts",
+            Capability::ManageApiTokens => "Manage API tokens",
+            Capability::ManageSettings => "Change site and SEO settings",
+            Capability::ReadAuditLog => "Read the audit log",
+        }
+    }
+}
+
+/// Whether `role` holds `capability`.
+pub fn allows(role: Role, capability: Capability) -> bool {
+    use Capability::*;
+    use Role::*;
+    match (role, capability) {
+        (Author | Editor | Admin, UseDashboard | CreatePost | AssignTaxonomy) => true,
+        (Author, ModerateComments) => false,
+        (Editor | Admin, ModerateComments) => true,
+        (Author | Editor, ManageTaxonomy | ManageUsers | ManageApiTokens | ManageSettings | ReadAuditLog) => false,
+        (Admin, ManageTaxonomy | ManageUsers | ManageApiTokens | ManageSettings | ReadAuditLog) => true,
+    }
+}
+
+/// `Ok` when the actor holds the capability, `Forbidden` otherwise.
+pub fn require(actor: &Actor, capability: Capability) -> Result<(), AppError> {
+    if allows(actor.role, capability) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Which records a query may touch. The query must put this into its `WHERE` clause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    OwnedBy(UserId),
+}
+
+/// Actions on posts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PostAction {
+    View,
+    Edit,
+    Submit,
+    Withdraw,
+    Publish,
+    Unpublish,
+    Schedule,
+    Delete,
+}
+
+/// Which posts the actor may apply `action` to, or `Forbidden` when none.
+pub fn post_scope(actor: &Actor, action: PostAction) -> Result<Scope, AppError> {
+    use PostAction::*;
+    match (actor.role, action) {
+        (Role::Author, View | Edit | Submit | Withdraw | Delete) => Ok(Scope::OwnedBy(actor.id)),
+        (Role::Author, Publish | Unpublish | Schedule) => Err(AppError::Forbidden),
+        (Role::Editor | Role::Admin, _) => Ok(Scope::All),
+    }
+}
+
+/// Whether a post's current status lets `role` apply `action` to a post already in its scope:
+/// authors edit their posts only while draft or in review, and delete only their drafts.
+pub fn post_status_allows(role: Role, action: PostAction, status: PostStatus) -> bool {
+    use PostAction::*;
+    match (role, action) {
+        (Role::Author, Edit) => matches!(status, PostStatus::Draft | PostStatus::Review),
+        (Role::Author, Delete) => status == PostStatus::Draft,
+        (Role::Author, View | Submit | Withdraw) => true,
+        (Role::Author, Publish | Unpublish | Schedule) => false,
+        (Role::Editor | Role::Admin, _) => true,
+    }
+}
+
+/// The guard rails on changing a user's role: nobody changes their own role, and the last
+/// active admin cannot be demoted. `active_admins` counts active admins, the target included.
+pub fn check_role_change(
+    actor: Option<UserId>,
+    target: UserId,
+    current: Role,
+    new: Role,
+    target_active: bool,
+    active_admins: i64,
+) -> Result<(), AppError> {
+    if actor == Some(target) {
+        return Err(AppError::Conflict("You cannot change your own role.".into()));
+    }
+    if current == Role::Admin && new != Role::Admin && target_active && active_admins <= 1 {
+        return Err(AppError::Conflict("The last active admin cannot be demoted.".into()));
+    }
+    Ok(())
+}
+
+/// The guard rails on deactivating a user: not oneself, and never the last active admin.
+pub fn check_deactivation(
+    actor: Option<UserId>,
+    target: UserId,
+    role: Role,
+    target_active: bool,
+    active_admins: i64,
+) -> Result<(), AppError> {
+    if actor == Some(target) {
+        return Err(AppError::Conflict("You cannot deactivate your own account.".into()));
+    }
+    if role == Role::Admin && target_active && active_admins <= 1 {
+        return Err(AppError::Conflict("The last active admin cannot be deactivated.".into()));
+    }
+    Ok(())
+}
+
+/// One entry of the dashboard navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NavItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub needs: Capability,
+}
+
+/// Dashboard sections that exist today, each with the capability it needs. Later sections
+/// (posts, comments, taxonomy, tokens, settings) join this list when their pages land.
+pub const SECTIONS: &[NavItem] = &[
+    NavItem { label: "Overview", href: "/admin", needs: Capability::UseDashboard },
+    NavItem { label: "Users", href: "/admin/users", needs: Capability::ManageUsers },
+    NavItem { label: "Audit log", href: "/admin/audit", needs: Capability::ReadAuditLog },
+];
+
+/// The navigation `role` sees.
+pub fn nav_items(role: Role) -> Vec<NavItem> {
+    SECTIONS.iter().copied().filter(|item| allows(role, item.needs)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Capability::*;
+
+    fn actor(role: Role) -> Actor {
+        Actor { id: UserId(7), username: "someone".into(), role }
+    }
+
+    #[test]
+    fn every_role_may_use_the_dashboard_and_change_own_password() {
+        assert!(Role::ALL.iter().all(|r| allows(*r, UseDashboard)));
+    }
+
+    #[test]
+    fn every_role_may_create_a_draft() {
+        assert!(Role::ALL.iter().all(|r| allows(*r, CreatePost)));
+    }
+
+    #[test]
+    fn every_role_may_assign_existing_categories_and_tags() {
+        assert!(Role::ALL.iter().all(|r| allows(*r, AssignTaxonomy)));
+    }
+
+    #[test]
+    fn author_cannot_moderate_comments() {
+        assert!(!allows(Role::Author, ModerateComments));
+    }
+
+    #[test]
+    fn editor_and_admin_moderate_comments() {
+        assert!(allows(Role::Editor, ModerateComments) && allows(Role::Admin, ModerateComments));
+    }
+
+    #[test]
+    fn only_admin_manages_categories_and_tags() {
+        assert_eq!(Role::ALL.map(|r| allows(r, ManageTaxonomy)), [false, false, true]);
+    }
+
+    #[test]
+    fn only_admin_manages_users() {
+        assert_eq!(Role::ALL.map(|r| allows(r, ManageUsers)), [false, false, true]);
+    }
+
+    #[test]
+    fn only_admin_manages_api_tokens() {
+        assert_eq!(Role::ALL.map(|r| allows(r, ManageApiTokens)), [false, false, true]);
+    }
+
+    #[test]
+    fn only_admin_changes_site_settings() {
+        assert_eq!(Role::ALL.map(|r| allows(r, ManageSettings)), [false, false, true]);
+    }
+
+    #[test]
+    fn only_admin_reads_the_audit_log() {
+        assert_eq!(Role::ALL.map(|r| allows(r, ReadAuditLog)), [false, false, true]);
+    }
+
+    #[test]
+    fn require_refuses_with_forbidden() {
+        assert_eq!(require(&actor(Role::Editor), ManageUsers), Err(AppError::Forbidden));
+        assert_eq!(require(&actor(Role::Admin), ManageUsers), Ok(()));
+    }
+
+    #[test]
+    fn author_sees_and_edits_only_own_posts() {
+        let a = actor(Role::Author);
+        for action in [PostAction::View, PostAction::Edit, PostAction::Submit, PostAction::Withdraw, PostAction::Delete]
+        {
+            assert_eq!(post_scope(&a, action), Ok(Scope::OwnedBy(UserId(7))), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn author_cannot_publish_unpublish_or_schedule() {
+        let a = actor(Role::Author);
+        for action in [PostAction::Publish, PostAction::Unpublish, PostAction::Schedule] {
+            assert_eq!(post_scope(&a, action), Err(AppError::Forbidden), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn editor_and_admin_act_on_all_posts() {
+        for role in [Role::Editor, Role::Admin] {
+            for action in [
+                PostAction::View,
+                PostAction::Edit,
+                PostAction::Publish,
+                PostAction::Unpublish,
+                PostAction::Schedule,
+                PostAction::Delete,
+            ] {
+                assert_eq!(post_scope(&actor(role), action), Ok(Scope::All));
+            }
+        }
+    }
+
+    #[test]
+    fn author_edits_own_post_only_while_draft_or_in_review() {
+        assert!(post_status_allows(Role::Author, PostAction::Edit, PostStatus::Draft));
+        assert!(post_status_allows(Role::Author, PostAction::Edit, PostStatus::Review));
+        assert!(!post_status_allows(Role::Author, PostAction::Edit, PostStatus::Published));
+    }
+
+    #[test]
+    fn author_deletes_only_own_drafts() {
+        assert!(post_status_allows(Role::Author, PostAction::Delete, PostStatus::Draft));
+        assert!(!post_status_allows(Role::Author, PostAction::Delete, PostStatus::Review));
+        assert!(!post_status_allows(Role::Author, PostAction::Delete, PostStatus::Published));
+    }
+
+    #[test]
+    fn editor_edits_and_deletes_posts_in_any_status() {
+        for status in [PostStatus::Draft, PostStatus::Review, PostStatus::Published] {
+            assert!(post_status_allows(Role::Editor, PostAction::Edit, status));
+            assert!(post_status_allows(Role::Editor, PostAction::Delete, status));
+        }
+    }
+
+    #[test]
+    fn nobody_changes_their_own_role() {
+        let me = UserId(1);
+        assert!(check_role_change(Some(me), me, Role::Admin, Role::Editor, true, 5).is_err());
+    }
+
+    #[test]
+    fn the_last_active_admin_cannot_be_demoted() {
+        assert!(check_role_change(Some(UserId(1)), UserId(2), Role::Admin, Role::Editor, true, 1).is_err());
+        assert!(check_role_change(Some(UserId(1)), UserId(2), Role::Admin, Role::Editor, true, 2).is_ok());
+        assert!(check_role_change(None, UserId(2), Role::Admin, Role::Author, true, 1).is_err());
+    }
+
+    #[test]
+    fn the_last_active_admin_cannot_be_deactivated() {
+        assert!(check_deactivation(None, UserId(2), Role::Admin, true, 1).is_err());
+        assert!(check_deactivation(None, UserId(2), Role::Admin, true, 2).is_ok());
+        assert!(check_deactivation(None, UserId(2), Role::Editor, true, 1).is_ok());
+    }
+
+    #[test]
+    fn nobody_deactivates_themselves() {
+        assert!(check_deactivation(Some(UserId(3)), UserId(3), Role::Editor, true, 2).is_err());
+    }
+
+    #[test]
+    fn author_and_editor_see_no_admin_links() {
+        for role in [Role::Author, Role::Editor] {
+            let labels: Vec<_> = nav_items(role).iter().map(|i| i.label).collect();
+            assert_eq!(labels, ["Overview"], "{role}");
+        }
+    }
+
+    #[test]
+    fn admin_sees_users_and_audit_log() {
+        let labels: Vec<_> = nav_items(Role::Admin).iter().map(|i| i.label).collect();
+        assert_eq!(labels, ["Overview", "Users", "Audit log"]);
+    }
+}

@@ -1,0 +1,84 @@
+//! Sessions and the actor. The session stores only who signed in and when; the role and the
+//! active flag are re-read from the database on every request, never trusted from the session.
+
+use super::{context, users, users::UserRecord};
+use crate::{domain::Actor, error::AppError};
+use serde::{Deserialize, Serialize};
+use std::time::{SystemTime, UNIX_EPOCH};
+use tower_sessions::Session;
+
+const AUTH_KEY: &str = "auth";
+/// How often (seconds) an active session is written back to refresh its idle expiry.
+const TOUCH_EVERY: i64 = 60;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct SessionAuth {
+    user_id: i64,
+    /// `users.session_epoch` at sign-in; a later bump (password change, deactivation) ends it.
+    epoch: i64,
+    signed_in_at: i64,
+    seen_at: i64,
+}
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+fn session_error(e: impl std::fmt::Display) -> AppError {
+    AppError::internal("session", e)
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(session_error)
+}
+
+/// Start an authenticated session for `user`, under a new session id (no fixation).
+pub async fn start(session: &Session, user: &UserRecord) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    let t = now();
+    let auth = SessionAuth { user_id: user.id.0, epoch: user.session_epoch, signed_in_at: t, seen_at: t };
+    session.insert(AUTH_KEY, auth).await.map_err(session_error)
+}
+
+/// Keep the current session valid after the user's epoch moved on (own password change).
+pub async fn adopt_epoch(session: &Session, epoch: i64) -> Result<(), AppError> {
+    let mut auth: SessionAuth = session.get(AUTH_KEY).await.map_err(session_error)?.ok_or(AppError::Unauthenticated)?;
+    auth.epoch = epoch;
+    session.insert(AUTH_KEY, auth).await.map_err(session_error)
+}
+
+/// Delete the session server-side.
+pub async fn end(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+/// The signed-in user of this request, or `Unauthenticated`. A session that outlived its
+/// absolute limit, belongs to a deactivated user, or predates a password change is deleted.
+pub async fn current_actor() -> Result<Actor, AppError> {
+    current_user().await.map(|u| u.actor())
+}
+
+/// Like [`current_actor`], with the full record (for password checks).
+pub async fn current_user() -> Result<UserRecord, AppError> {
+    let ctx = context()?;
+    let session = session().await?;
+    let Some(mut auth) = session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)? else {
+        return Err(AppError::Unauthenticated);
+    };
+    let t = now();
+    let too_old = t - auth.signed_in_at > ctx.config.session_absolute.as_secs() as i64;
+    let user = if too_old { None } else { users::find_by_id(&ctx.pool, crate::domain::UserId(auth.user_id)).await? };
+    match user {
+        Some(user) if user.is_active && user.session_epoch == auth.epoch => {
+            if t - auth.seen_at >= TOUCH_EVERY {
+                auth.seen_at = t;
+                session.insert(AUTH_KEY, auth).await.map_err(session_error)?;
+            }
+            Ok(user)
+        }
+        _ => {
+            end(&session).await?;
+            Err(AppError::Unauthenticated)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Server-only helpers: request context, passwords, sessions, the audit writer, data access.
+
+pub mod audit;
+pub mod auth;
+pub mod password;
+pub mod secret;
+pub mod setup;
+pub mod users;
+
+use crate::error::AppError;
+use leptos::prelude::use_context;
+use sqlx::SqlitePool;
+use std::{net::IpAddr, sync::Arc, time::Duration};
+
+/// Settings the request handlers need, fixed at start-up.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Cookies without `Secure` and without the `__Host-` prefix: plain-HTTP local use only.
+    pub insecure_cookies: bool,
+    /// A session ends after this long without a request.
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, however active.
+    pub session_absolute: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            insecure_cookies: false,
+            session_idle: Duration::from_secs(2 * 60 * 60),
+            session_absolute: Duration::from_secs(12 * 60 * 60),
+        }
+    }
+}
+
+/// What every page render and server function receives through Leptos context.
+#[derive(Clone, Debug)]
+pub struct AppContext {
+    pub pool: SqlitePool,
+    pub config: Arc<ServerConfig>,
+}
+
+/// The address a request came from, resolved once by the server's middleware (which decides
+/// whether `X-Forwarded-For` can be believed) and stored in the request extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+pub fn context() -> Result<AppContext, AppError> {
+    use_context::<AppContext>().ok_or_else(|| AppError::internal("context", "AppContext missing"))
+}
+
+/// The client address of the current request, if the middleware resolved one.
+pub fn client_ip() -> Option<IpAddr> {
+    use_context::<http::request::Parts>()?.extensions.get::<ClientIp>().map(|ip| ip.0)
+}

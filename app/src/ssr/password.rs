@@ -1,0 +1,105 @@
+//! argon2id password hashing, always on the blocking pool so a login flood never stalls the
+//! async executor.
+
+use crate::error::AppError;
+use argon2::{
+    password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier},
+    Algorithm, Argon2, Params, Version,
+};
+use std::sync::OnceLock;
+
+/// OWASP's argon2id parameters: 19 MiB, 2 passes, 1 lane.
+fn hasher() -> Argon2<'static> {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::DEFAULT)
+}
+
+fn hash_blocking(password: &str) -> Result<String, AppError> {
+    hasher()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::internal("hash password", e))
+}
+
+/// A hash of a random string, verified against when the username is unknown so that
+/// "no such user" costs the same time as "wrong password".
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_blocking(&super::secret::generate()).expect("argon2 hashes a fixed-size input"))
+}
+
+/// Compute the dummy hash ahead of the first login attempt.
+pub async fn warm_up() {
+    let _ = tokio::task::spawn_blocking(dummy_hash).await;
+}
+
+pub async fn hash(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_blocking(&password))
+        .await
+        .map_err(|e| AppError::internal("hash task", e))?
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The password matches; `rehash` says the stored hash uses outdated parameters.
+    Valid {
+        rehash: bool,
+    },
+    Invalid,
+}
+
+/// Check `password` against `stored`, or against the dummy hash when there is no account.
+pub async fn verify(password: String, stored: Option<String>) -> Result<Verdict, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let known = stored.is_some();
+        let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
+        let Ok(parsed) = PasswordHash::new(&phc) else {
+            tracing::error!("stored password hash does not parse");
+            return Verdict::Invalid;
+        };
+        let matches = hasher().verify_password(password.as_bytes(), &parsed).is_ok();
+        match (known, matches) {
+            (true, true) => Verdict::Valid { rehash: is_outdated(&parsed) },
+            _ => Verdict::Invalid,
+        }
+    })
+    .await
+    .map_err(|e| AppError::internal("verify task", e))
+}
+
+fn is_outdated(hash: &PasswordHash) -> bool {
+    let current = Params::DEFAULT;
+    let same_params = Params::try_from(hash)
+        .map(|p| p.m_cost() >= current.m_cost() && p.t_cost() >= current.t_cost() && p.p_cost() >= current.p_cost())
+        .unwrap_or(false);
+    hash.algorithm.as_str() != "argon2id" || hash.version != Some(Version::V0x13.into()) || !same_params
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_and_nothing_else() {
+        let h = hash("correct horse battery".into()).await.unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert_eq!(
+            verify("correct horse battery".into(), Some(h.clone())).await.unwrap(),
+            Verdict::Valid { rehash: false }
+        );
+        assert_eq!(verify("wrong".into(), Some(h)).await.unwrap(), Verdict::Invalid);
+    }
+
+    #[tokio::test]
+    async fn unknown_accounts_never_verify() {
+        assert_eq!(verify("anything".into(), None).await.unwrap(), Verdict::Invalid);
+    }
+
+    #[tokio::test]
+    async fn weaker_parameters_ask_for_a_rehash() {
+        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(4096, 1, 1, None).unwrap())
+            .hash_password(b"correct horse battery")
+            .unwrap()
+            .to_string();
+        assert_eq!(verify("correct horse battery".into(), Some(weak)).await.unwrap(), Verdict::Valid { rehash: true });
+    }
+}

@@ -1,0 +1,144 @@
+//! What each subcommand does. Account changes made here are audited with the actor `cli`.
+
+use crate::{
+    config::{Cli, Command, ServeArgs, UserCommand},
+    startup::{self, Application, Settings},
+};
+use anyhow::{bail, Context};
+use app::{
+    domain::{password_problem, username_problem, AuditAction, Role},
+    policy,
+    ssr::{
+        audit::{self, AuditActor, AuditEvent},
+        password, setup, users, ServerConfig,
+    },
+};
+use serde_json::json;
+use sqlx::SqlitePool;
+use std::io::BufRead;
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let pool = startup::connect(&cli.database_url).await?;
+    match cli.command {
+        Command::Serve(args) => serve(pool, args).await,
+        Command::Migrate => {
+            startup::migrate(&pool).await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::User(command) => {
+            startup::migrate(&pool).await?;
+            user(&pool, command).await
+        }
+    }
+}
+
+async fn serve(pool: SqlitePool, args: ServeArgs) -> anyhow::Result<()> {
+    if args.insecure_cookies && !args.addr.ip().is_loopback() {
+        tracing::warn!("--insecure-cookies on a non-loopback address: session cookies travel without Secure");
+    }
+    let settings = Settings {
+        addr: args.addr,
+        site_root: args.site_root.clone(),
+        trusted_proxies: args.trusted_proxies.clone(),
+        server: ServerConfig { insecure_cookies: args.insecure_cookies, ..ServerConfig::default() },
+    };
+    let app = Application::build(pool.clone(), settings).await?;
+    let base = args.public_url.clone().unwrap_or_else(|| format!("http://{}", app.addr()));
+    let base = base.trim_end_matches('/');
+    println!("Inkwarden is listening on http://{}", app.addr());
+    if setup::needs_first_admin(&pool).await? {
+        let token = setup::issue(&pool, args.setup_link_minutes).await?;
+        println!(
+            "No admin exists yet. Create the first one (link valid {} minutes, single use):",
+            args.setup_link_minutes
+        );
+        println!("  {base}/admin/setup?token={token}");
+    } else {
+        println!("Sign in at {base}/admin/login");
+    }
+    app.run().await
+}
+
+async fn user(pool: &SqlitePool, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Create { username, role, .. } => {
+            let username = username.trim().to_lowercase();
+            if let Some(problem) = username_problem(&username) {
+                bail!("{problem}");
+            }
+            let hash = new_password_hash(&username).await?;
+            let mut tx = pool.begin().await?;
+            let id = users::insert(&mut tx, &username, &hash, role).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let event =
+                cli_event(AuditAction::UserCreated, id.0).details(json!({ "username": username, "role": role }));
+            audit::record(&mut tx, event).await?;
+            tx.commit().await?;
+            println!("Created {role} {username}.");
+        }
+        UserCommand::SetRole { username, role } => set_role(pool, &username, role).await?,
+        UserCommand::Deactivate { username } => deactivate(pool, &username).await?,
+        UserCommand::ResetPassword { username, .. } => {
+            let user = find(pool, &username).await?;
+            let hash = new_password_hash(&user.username).await?;
+            let mut tx = pool.begin().await?;
+            users::set_password_hash(&mut tx, user.id, &hash, true).await?;
+            audit::record(&mut tx, cli_event(AuditAction::PasswordReset, user.id.0)).await?;
+            tx.commit().await?;
+            println!("Password of {} reset; their sessions have ended.", user.username);
+        }
+    }
+    Ok(())
+}
+
+async fn set_role(pool: &SqlitePool, username: &str, role: Role) -> anyhow::Result<()> {
+    let user = find(pool, username).await?;
+    let mut tx = pool.begin().await?;
+    let admins = users::count_active_admins(&mut tx).await?;
+    policy::check_role_change(None, user.id, user.role, role, user.is_active, admins)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    users::set_role(&mut tx, user.id, role).await?;
+    let event = cli_event(AuditAction::RoleChanged, user.id.0).details(json!({ "before": user.role, "after": role }));
+    audit::record(&mut tx, event).await?;
+    tx.commit().await?;
+    println!("{} is now {role}.", user.username);
+    Ok(())
+}
+
+async fn deactivate(pool: &SqlitePool, username: &str) -> anyhow::Result<()> {
+    let user = find(pool, username).await?;
+    if !user.is_active {
+        println!("{} is already deactivated.", user.username);
+        return Ok(());
+    }
+    let mut tx = pool.begin().await?;
+    let admins = users::count_active_admins(&mut tx).await?;
+    policy::check_deactivation(None, user.id, user.role, user.is_active, admins).map_err(|e| anyhow::anyhow!("{e}"))?;
+    users::deactivate(&mut tx, user.id).await?;
+    audit::record(&mut tx, cli_event(AuditAction::UserDeactivated, user.id.0)).await?;
+    tx.commit().await?;
+    println!("{} is deactivated; their sessions have ended.", user.username);
+    Ok(())
+}
+
+async fn find(pool: &SqlitePool, username: &str) -> anyhow::Result<users::UserRecord> {
+    let name = username.trim().to_lowercase();
+    users::find_by_username(&mut *pool.acquire().await?, &name)
+        .await?
+        .with_context(|| format!("no user named {name:?}"))
+}
+
+fn cli_event(action: AuditAction, user_id: i64) -> AuditEvent<'static> {
+    AuditEvent { client_ip: None, ..AuditEvent::new(AuditActor::Cli, action) }.target("user", user_id)
+}
+
+/// Read one line from standard input as the new password and hash it.
+async fn new_password_hash(username: &str) -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    let password = line.strip_suffix('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).unwrap_or(&line);
+    if let Some(problem) = password_problem(username, password) {
+        bail!("{problem}");
+    }
+    password::hash(password.to_owned()).await.map_err(|e| anyhow::anyhow!("{e}"))
+}

@@ -1,0 +1,73 @@
+//! Command-line flags and environment variables, with safe defaults.
+
+use app::domain::Role;
+use clap::{Args, Parser, Subcommand};
+use std::net::{IpAddr, SocketAddr};
+
+#[derive(Debug, Parser)]
+#[command(name = "inkwarden", version, about = "The secure staff dashboard of a blog")]
+pub struct Cli {
+    /// Database to use; created (with its folder) when missing.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/inkwarden.db", global = true)]
+    pub database_url: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations, then serve the dashboard and the public site.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "INKWARDEN_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// Send session cookies without `Secure` and the `__Host-` prefix. Only for local use over
+    /// plain HTTP; behind HTTPS leave this off.
+    #[arg(long, env = "INKWARDEN_INSECURE_COOKIES")]
+    pub insecure_cookies: bool,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (comma-separated).
+    #[arg(long = "trusted-proxy", env = "INKWARDEN_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Public base URL (e.g. https://blog.example.com), used in the printed setup link.
+    #[arg(long, env = "INKWARDEN_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Folder holding the built client (`pkg/` with JS, WASM and CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Minutes a first-admin setup link stays valid.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub setup_link_minutes: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: Role,
+        /// Read the password from standard input (required: passwords never go in arguments).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Change an account's role.
+    SetRole { username: String, role: Role },
+    /// Deactivate an account; its sessions end at once.
+    Deactivate { username: String },
+    /// Set a new password (read from standard input); the account's sessions end.
+    ResetPassword {
+        username: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}

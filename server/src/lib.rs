@@ -1,0 +1,8 @@
+//! The `inkwarden` binary's library half: configuration, the router, HTTP hardening and the
+//! command line. `main.rs` only parses arguments and calls in here, so tests can build the
+//! same application on port 0.
+
+pub mod cli;
+pub mod config;
+pub mod security;
+pub mod startup;

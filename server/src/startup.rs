@@ -1,0 +1,151 @@
+//! Builds the application: database, session store, router. Tests call [`Application::build`]
+//! with port 0 to run the real router.
+
+use crate::security;
+use anyhow::Context;
+use app::{
+    shell,
+    ssr::{AppContext, ServerConfig},
+    App,
+};
+use axum::{middleware, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::{net::IpAddr, net::SocketAddr, path::Path, str::FromStr, sync::Arc, time::Duration};
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// Largest request body accepted anywhere (forms and server-function arguments are small).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Open (creating when missing) the SQLite database with WAL, foreign keys and a busy timeout.
+pub async fn connect(database_url: &str) -> anyhow::Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str(database_url)
+        .with_context(|| format!("invalid database URL {database_url:?}"))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    if let Some(dir) = Path::new(options.get_filename()).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .with_context(|| format!("cannot open database {database_url:?}"))
+}
+
+/// Apply the embedded migrations, then the session store's own table.
+pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
+    sqlx::migrate!("../migrations").run(pool).await.context("database migration failed")?;
+    SqliteStore::new(pool.clone()).migrate().await.context("session store migration failed")?;
+    Ok(())
+}
+
+/// Everything the router needs besides the database.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub site_root: String,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub server: ServerConfig,
+}
+
+/// The session cookie's name: `__Host-` prefixed (Secure, no Domain, Path=/) unless in
+/// explicit plain-HTTP mode.
+pub fn session_cookie_name(insecure: bool) -> &'static str {
+    if insecure {
+        "inkwarden_session"
+    } else {
+        "__Host-inkwarden_session"
+    }
+}
+
+pub fn build_router(pool: SqlitePool, settings: &Settings) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("inkwarden")
+        .site_root(settings.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.addr)
+        .build();
+    let config = settings.server.clone();
+    let idle = time::Duration::seconds(config.session_idle.as_secs() as i64);
+    let sessions = SessionManagerLayer::new(SqliteStore::new(pool.clone()))
+        .with_name(session_cookie_name(config.insecure_cookies))
+        .with_secure(!config.insecure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle));
+    let context = AppContext { pool, config: Arc::new(config.clone()) };
+    let routes = generate_route_list(App);
+    Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, move || provide_context(context.clone()), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(middleware::from_fn(security::server_fn_error_status))
+        .layer(sessions)
+        .layer(middleware::from_fn(security::same_origin_guard))
+        .layer(middleware::from_fn_with_state(Arc::new(settings.trusted_proxies.clone()), security::resolve_client_ip))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(!config.insecure_cookies, security::security_headers))
+        .with_state(leptos_options)
+}
+
+/// A bound, not yet serving, application.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pool: SqlitePool,
+}
+
+impl Application {
+    /// Migrate, bind `settings.addr` (port 0 picks a free port) and build the router.
+    pub async fn build(pool: SqlitePool, settings: Settings) -> anyhow::Result<Self> {
+        migrate(&pool).await?;
+        app::ssr::password::warm_up().await;
+        let listener =
+            TcpListener::bind(settings.addr).await.with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let settings = Settings { addr: listener.local_addr()?, ..settings };
+        let router = build_router(pool.clone(), &settings);
+        Ok(Self { listener, router, pool })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Serve until Ctrl-C or SIGTERM, deleting expired sessions in the background.
+    pub async fn run(self) -> anyhow::Result<()> {
+        use tower_sessions::ExpiredDeletion;
+        let store = SqliteStore::new(self.pool.clone());
+        let cleanup = tokio::spawn(store.continuously_delete_expired(tokio::time::Duration::from_secs(300)));
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
+        cleanup.abort();
+        served.context("server error")
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

@@ -1,0 +1,122 @@
+use crate::helpers::*;
+use app::domain::Role;
+
+#[tokio::test]
+async fn malformed_bodies_get_a_4xx_and_never_a_500() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let client = app.signed_in(&ada).await;
+    let before = app.users_fingerprint().await;
+    let cases: [(&str, &str, &[u8]); 5] = [
+        ("/admin/api/auth/login", "application/x-www-form-urlencoded", b"username=ann"),
+        ("/admin/api/users/list", "application/x-www-form-urlencoded", b"page=not-a-number"),
+        ("/admin/api/profile/change-password", "application/x-www-form-urlencoded", b"%%%&&&=\xff\xfe"),
+        ("/admin/api/audit/list", "application/x-www-form-urlencoded", b"action=auth.nonsense"),
+        ("/admin/api/auth/login", "application/json", b"{not json"),
+    ];
+    for (path, content_type, body) in cases {
+        let res =
+            client.post(app.url(path)).header("content-type", content_type).body(body.to_vec()).send().await.unwrap();
+        let status = res.status().as_u16();
+        assert!((400..500).contains(&status), "{path} {body:?}: {status} {}", res.text().await.unwrap());
+    }
+    assert_eq!(app.users_fingerprint().await, before);
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_413() {
+    let app = TestApp::spawn().await;
+    let huge = "x".repeat(200 * 1024);
+    let res = app.post(&app.client(), "/admin/api/auth/login", &[("username", &huge), ("password", "p")]).await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(app.count("select count(*) from audit_events").await, 0);
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_before_anything_runs() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    for (header, value) in [("sec-fetch-site", "cross-site"), ("origin", "http://evil.example")] {
+        let res = app
+            .client()
+            .post(app.url("/admin/api/auth/login"))
+            .header(header, value)
+            .form(&[("username", "ann"), ("password", ann.password.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{header}");
+        assert!(session_cookie(&res).is_none());
+    }
+    assert_eq!(app.count("select count(*) from audit_events").await, 0);
+}
+
+#[tokio::test]
+async fn a_same_origin_browser_post_is_accepted() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let res = app
+        .client()
+        .post(app.url("/admin/api/auth/login"))
+        .header("sec-fetch-site", "same-origin")
+        .header("origin", format!("http://{}", app.addr))
+        .form(&[("username", "ann"), ("password", ann.password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_a_nonce_csp() {
+    let app = TestApp::spawn().await;
+    let res = app.client().get(app.url("/admin/login")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let h = res.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert_eq!(h["cache-control"], "no-store");
+    let csp = h["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'nonce-"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned();
+    let html = res.text().await.unwrap();
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0);
+    assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "every script carries the nonce");
+}
+
+#[tokio::test]
+async fn production_cookies_are_host_prefixed_secure_httponly_and_same_site() {
+    let app = TestApp::spawn_with(false).await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let res = app.login_response(&app.client(), "ann", &ann.password).await;
+    let cookie = session_cookie(&res).expect("cookie");
+    assert!(cookie.starts_with("__Host-inkwarden_session="), "{cookie}");
+    for attribute in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    assert!(res.headers().contains_key("strict-transport-security"));
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_change_or_remove_audit_rows() {
+    let app = TestApp::spawn().await;
+    app.login_response(&app.client(), "nobody", "wrong password here").await;
+    assert_eq!(app.count("select count(*) from audit_events").await, 1);
+    let update = sqlx::query("update audit_events set action = 'x'").execute(&app.pool).await;
+    let delete = sqlx::query("delete from audit_events").execute(&app.pool).await;
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    assert_eq!(app.count("select count(*) from audit_events where action = 'auth.login_failed'").await, 1);
+}
+
+#[tokio::test]
+async fn unknown_paths_answer_404() {
+    let app = TestApp::spawn().await;
+    let res = app.client().get(app.url("/admin/no-such-page")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let res = app.post(&app.client(), "/admin/api/no/such-function", &[]).await;
+    assert_eq!(res.status(), 404);
+}

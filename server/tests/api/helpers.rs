@@ -1,0 +1,112 @@
+use app::{
+    domain::{Role, UserId},
+    ssr::{password, users, ServerConfig},
+};
+use reqwest::{header, redirect, Client, Response};
+use server::startup::{connect, Application, Settings};
+use sqlx::SqlitePool;
+use std::net::SocketAddr;
+use tempfile::TempDir;
+
+pub const PASSWORD: &str = "a long test passphrase";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub pool: SqlitePool,
+    _dir: TempDir,
+}
+
+#[derive(Clone, Debug)]
+pub struct TestUser {
+    pub id: UserId,
+    pub username: String,
+    pub password: String,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(true).await
+    }
+
+    /// `insecure_cookies = false` is the production cookie mode (`__Host-`, `Secure`).
+    pub async fn spawn_with(insecure_cookies: bool) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("inkwarden.db").display());
+        let pool = connect(&url).await.expect("database");
+        let settings = Settings {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            site_root: dir.path().display().to_string(),
+            trusted_proxies: vec![],
+            server: ServerConfig { insecure_cookies, ..ServerConfig::default() },
+        };
+        let app = Application::build(pool.clone(), settings).await.expect("application");
+        let addr = app.addr();
+        tokio::spawn(app.run());
+        TestApp { addr, pool, _dir: dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn create_user(&self, username: &str, role: Role) -> TestUser {
+        let hash = password::hash(PASSWORD.into()).await.unwrap();
+        let id = users::insert(&mut *self.pool.acquire().await.unwrap(), username, &hash, role).await.unwrap();
+        TestUser { id, username: username.into(), password: PASSWORD.into() }
+    }
+
+    /// A cookie-keeping client that does not follow redirects, so tests see them.
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
+    }
+
+    pub async fn post(&self, client: &Client, path: &str, form: &[(&str, &str)]) -> Response {
+        client.post(self.url(path)).form(form).send().await.expect("request")
+    }
+
+    pub async fn login_response(&self, client: &Client, username: &str, password: &str) -> Response {
+        self.post(client, "/admin/api/auth/login", &[("username", username), ("password", password), ("next", "")])
+            .await
+    }
+
+    /// A client signed in as `user`.
+    pub async fn signed_in(&self, user: &TestUser) -> Client {
+        let client = self.client();
+        let res = self.login_response(&client, &user.username, &user.password).await;
+        assert_eq!(res.status(), 200, "login of {} failed", user.username);
+        client
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+    }
+
+    pub async fn audit_count(&self, action: &str) -> i64 {
+        sqlx::query_scalar("select count(*) from audit_events where action = ?")
+            .bind(action)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    /// Everything about accounts a request could change, as one comparable string.
+    pub async fn users_fingerprint(&self) -> String {
+        sqlx::query_scalar(
+            "select coalesce(group_concat(id || username || password_hash || role || is_active || session_epoch, '|'), '')
+             from (select * from users order by id)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .unwrap()
+    }
+}
+
+/// The value of the session cookie a response sets, if any.
+pub fn session_cookie(res: &Response) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.contains("inkwarden_session="))
+        .map(str::to_owned)
+}

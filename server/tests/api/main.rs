@@ -1,0 +1,9 @@
+//! One integration-test binary: the real router on port 0, a fresh SQLite file per test.
+
+mod auth;
+mod cli;
+mod hardening;
+mod helpers;
+mod matrix;
+mod sessions;
+mod setup;

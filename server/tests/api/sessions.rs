@@ -1,0 +1,96 @@
+use crate::helpers::*;
+use app::{domain::Role, ssr::users};
+
+#[tokio::test]
+async fn the_session_id_changes_at_login() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let client = app.client();
+    let first = session_cookie(&app.login_response(&client, "ann", &ann.password).await).expect("cookie");
+    // Signing in again from a browser that already holds a session must not keep its id.
+    let second = session_cookie(&app.login_response(&client, "ann", &ann.password).await).expect("cookie");
+    assert_ne!(first.split(';').next(), second.split(';').next());
+}
+
+#[tokio::test]
+async fn a_planted_session_id_is_not_adopted() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let res = app
+        .client()
+        .post(app.url("/admin/api/auth/login"))
+        .header("cookie", "inkwarden_session=AAAAAAAAAAAAAAAAAAAAAA")
+        .form(&[("username", "ann"), ("password", ann.password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let cookie = session_cookie(&res).expect("cookie");
+    assert!(!cookie.contains("AAAAAAAAAAAAAAAAAAAAAA"), "{cookie}");
+}
+
+#[tokio::test]
+async fn the_old_cookie_is_dead_after_logout() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let client = app.client();
+    let login = app.login_response(&client, "ann", &ann.password).await;
+    let cookie = session_cookie(&login).unwrap().split(';').next().unwrap().to_owned();
+    assert_eq!(app.post(&client, "/admin/api/auth/logout", &[]).await.status(), 200);
+    let replay = app.client().post(app.url("/admin/api/auth/me")).header("cookie", cookie).send().await.unwrap();
+    assert_eq!(replay.status(), 401);
+    assert_eq!(app.count("select count(*) from tower_sessions").await, 0);
+    assert_eq!(app.audit_count("auth.logout").await, 1);
+}
+
+#[tokio::test]
+async fn a_deactivated_users_live_session_is_refused_at_once() {
+    let app = TestApp::spawn().await;
+    let ed = app.create_user("ed", Role::Editor).await;
+    let client = app.signed_in(&ed).await;
+    assert_eq!(app.post(&client, "/admin/api/auth/me", &[]).await.status(), 200);
+    users::deactivate(&mut *app.pool.acquire().await.unwrap(), ed.id).await.unwrap();
+    assert_eq!(app.post(&client, "/admin/api/auth/me", &[]).await.status(), 401);
+}
+
+#[tokio::test]
+async fn a_role_change_applies_on_the_next_request() {
+    let app = TestApp::spawn().await;
+    let ed = app.create_user("ed", Role::Editor).await;
+    let client = app.signed_in(&ed).await;
+    assert_eq!(app.post(&client, "/admin/api/users/list", &[]).await.status(), 403);
+    users::set_role(&mut *app.pool.acquire().await.unwrap(), ed.id, Role::Admin).await.unwrap();
+    assert_eq!(app.post(&client, "/admin/api/users/list", &[]).await.status(), 200);
+    users::set_role(&mut *app.pool.acquire().await.unwrap(), ed.id, Role::Author).await.unwrap();
+    assert_eq!(app.post(&client, "/admin/api/users/list", &[]).await.status(), 403);
+}
+
+#[tokio::test]
+async fn changing_ones_password_ends_the_other_sessions_but_not_this_one() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let (laptop, phone) = (app.signed_in(&ann).await, app.signed_in(&ann).await);
+    let new = "another long passphrase";
+    let form = [("current_password", PASSWORD), ("new_password", new), ("confirm_password", new)];
+    let res = app.post(&laptop, "/admin/api/profile/change-password", &form).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.post(&laptop, "/admin/api/auth/me", &[]).await.status(), 200);
+    assert_eq!(app.post(&phone, "/admin/api/auth/me", &[]).await.status(), 401);
+    assert_eq!(app.login_response(&app.client(), "ann", PASSWORD).await.status(), 401);
+    assert_eq!(app.login_response(&app.client(), "ann", new).await.status(), 200);
+    assert_eq!(app.audit_count("user.password_changed").await, 1);
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let client = app.signed_in(&ann).await;
+    let before = app.users_fingerprint().await;
+    let new = "another long passphrase";
+    let form = [("current_password", "not my password"), ("new_password", new), ("confirm_password", new)];
+    let res = app.post(&client, "/admin/api/profile/change-password", &form).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("current_password"));
+    assert_eq!(app.users_fingerprint().await, before);
+    assert_eq!(app.audit_count("user.password_changed").await, 0);
+}

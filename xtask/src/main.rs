@@ -1,0 +1,184 @@
+//! Inkwarden's build tool: `cargo xtask build|run|test`. It sets up what a fresh machine lacks
+//! (the wasm target, npm packages, Chromium) and drives cargo, wasm-bindgen (as a library) and
+//! wasm-opt (from the npm `binaryen` package) without downloading anything but packages.
+
+use anyhow::{bail, Context, Result};
+use std::{
+    env, fs,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  build [--release]   build the server binary and the site (target/site)
+  run [ARGS…]         release build, then `inkwarden serve --insecure-cookies ARGS…`
+                      on data/inkwarden.db (plain HTTP, for local use)
+  test                format check, unit + integration tests, release build,
+                      end-to-end tests in headless Chromium";
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const OUTPUT_NAME: &str = "inkwarden";
+
+fn main() -> Result<()> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("xtask lives in the workspace")?;
+    env::set_current_dir(root)?;
+    let args: Vec<String> = env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("build") => build(args.iter().any(|a| a == "--release")),
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        _ => {
+            eprintln!("{USAGE}");
+            std::process::exit(2)
+        }
+    }
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target"))
+}
+
+/// Run a command, failing with its name when it does not succeed.
+fn sh(cmd: &mut Command) -> Result<()> {
+    eprintln!("+ {cmd:?}");
+    let status = cmd.status().with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
+    if !status.success() {
+        bail!("{:?} failed ({status})", cmd.get_program());
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn build(release: bool) -> Result<()> {
+    build_site(release)?;
+    let mut server = cargo();
+    server.args(["build", "--locked", "-p", "server"]);
+    if release {
+        server.arg("--release");
+    }
+    sh(&mut server)
+}
+
+fn run(extra: &[String]) -> Result<()> {
+    build(true)?;
+    let bin = target_dir().join("release").join(OUTPUT_NAME);
+    let mut serve = Command::new(bin);
+    serve.args(["serve", "--insecure-cookies"]).args(extra);
+    sh(&mut serve)
+}
+
+fn test() -> Result<()> {
+    sh(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    sh(cargo().args(["test", "--locked", "-p", "app", "-p", "server"]))?;
+    build(true)?;
+    ensure_chromium()?;
+    npm_install(Path::new("end2end"))?;
+    let bin = fs::canonicalize(target_dir().join("release").join(OUTPUT_NAME))?;
+    let site = fs::canonicalize(target_dir().join("site"))?;
+    sh(Command::new("npx")
+        .args(["playwright", "test"])
+        .current_dir("end2end")
+        .env("INKWARDEN_BIN", bin)
+        .env("LEPTOS_SITE_ROOT", site))
+}
+
+/// The hydrate bundle: cargo → wasm-bindgen → (release) wasm-opt, plus CSS and static files.
+fn build_site(release: bool) -> Result<()> {
+    ensure_wasm_target()?;
+    let profile = if release { "wasm-release" } else { "dev" };
+    sh(cargo().args(["build", "--locked", "-p", "frontend", "--lib", "--target", WASM_TARGET, "--profile", profile]))?;
+    let profile_dir = if release { "wasm-release" } else { "debug" };
+    let wasm = target_dir().join(WASM_TARGET).join(profile_dir).join("frontend.wasm");
+    let site = target_dir().join("site");
+    let pkg = site.join("pkg");
+    fs::create_dir_all(&pkg)?;
+    eprintln!("+ wasm-bindgen {}", wasm.display());
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .out_name(OUTPUT_NAME)
+        .web(true)?
+        .typescript(false)
+        .generate(&pkg)
+        .context("wasm-bindgen failed")?;
+    if release {
+        optimise_wasm(&pkg.join(format!("{OUTPUT_NAME}_bg.wasm")))?;
+    }
+    fs::copy("style/main.css", pkg.join(format!("{OUTPUT_NAME}.css"))).context("style/main.css")?;
+    copy_dir(Path::new("public"), &site)
+}
+
+fn optimise_wasm(wasm: &Path) -> Result<()> {
+    let tools = Path::new("xtask");
+    npm_install(tools)?;
+    let wasm_opt = tools.join("node_modules/.bin/wasm-opt");
+    sh(Command::new(wasm_opt)
+        .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
+        .arg(wasm)
+        .arg("-o")
+        .arg(wasm))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    if !from.exists() {
+        return Ok(());
+    }
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            fs::create_dir_all(&dest)?;
+            copy_dir(&entry.path(), &dest)?;
+        } else {
+            fs::copy(entry.path(), dest)?;
+        }
+    }
+    Ok(())
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let Ok(out) = Command::new("rustup").args(["target", "list", "--installed"]).output() else {
+        return Ok(()); // no rustup: the toolchain's own targets are all there is
+    };
+    if !String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == WASM_TARGET) {
+        sh(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(())
+}
+
+/// `npm ci` when the folder's packages are missing or older than its lock file.
+fn npm_install(dir: &Path) -> Result<()> {
+    let lock = dir.join("package-lock.json");
+    let marker = dir.join("node_modules/.package-lock.json");
+    let fresh = match (fs::metadata(&lock).and_then(|m| m.modified()), fs::metadata(&marker).and_then(|m| m.modified()))
+    {
+        (Ok(l), Ok(m)) => m >= l,
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    sh(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+}
+
+/// Debian's Chromium drives the end-to-end tests (Playwright's own browser download fails here).
+fn ensure_chromium() -> Result<()> {
+    if Path::new("/usr/bin/chromium").exists() {
+        return Ok(());
+    }
+    let root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    if !root {
+        bail!("Chromium is missing: install Debian's `chromium` package (apt-get install chromium), then run again");
+    }
+    let apt = |args: &[&str]| sh(Command::new("apt-get").args(args).env("DEBIAN_FRONTEND", "noninteractive"));
+    apt(&["install", "-y", "chromium"]).or_else(|_| {
+        apt(&["update"])?;
+        apt(&["install", "-y", "chromium"])
+    })
+}
