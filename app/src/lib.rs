@@ -71,12 +71,18 @@ pub fn App() -> impl IntoView {
         <Title formatter=|text: String| if text.is_empty() { "Inkwarden".to_owned() } else { format!("{text} · Inkwarden") }/>
         <Router>
             <Routes fallback=pages::NotFound>
-                <Route path=path!("/") view=pages::Home/>
+                <Route path=path!("/") view=pages::Home ssr=SsrMode::Async/>
+                <Route path=path!("/posts/:slug") view=pages::PostPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/login") view=pages::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/setup") view=pages::SetupPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/admin") view=pages::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::Overview ssr=SsrMode::Async/>
                     <Route path=path!("profile") view=pages::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("posts") view=pages::PostsPage ssr=SsrMode::Async/>
+                    <Route path=path!("posts/new") view=pages::NewPostPage ssr=SsrMode::Async/>
+                    <Route path=path!("posts/:id") view=pages::EditPostPage ssr=SsrMode::Async/>
+                    <Route path=path!("categories") view=pages::CategoriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("tags") view=pages::TagsPage ssr=SsrMode::Async/>
                     <Route path=path!("users") view=pages::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=pages::AuditPage ssr=SsrMode::Async/>
                 </ParentRoute>

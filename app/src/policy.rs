@@ -120,6 +120,11 @@ pub fn post_status_allows(role: Role, action: PostAction, status: PostStatus) ->
     }
 }
 
+/// The statuses in which `role` may apply `action` to a post in its scope (for bulk queries).
+pub fn post_statuses_allowing(role: Role, action: PostAction) -> Vec<PostStatus> {
+    PostStatus::ALL.into_iter().filter(|s| post_status_allows(role, action, *s)).collect()
+}
+
 /// The guard rails on changing a user's role: nobody changes their own role, and the last
 /// active admin cannot be demoted. `active_admins` counts active admins, the target included.
 pub fn check_role_change(
@@ -165,9 +170,12 @@ pub struct NavItem {
 }
 
 /// Dashboard sections that exist today, each with the capability it needs. Later sections
-/// (posts, comments, taxonomy, tokens, settings) join this list when their pages land.
+/// (comments, API tokens, settings) join this list when their pages land.
 pub const SECTIONS: &[NavItem] = &[
     NavItem { label: "Overview", href: "/admin", needs: Capability::UseDashboard },
+    NavItem { label: "Posts", href: "/admin/posts", needs: Capability::CreatePost },
+    NavItem { label: "Categories", href: "/admin/categories", needs: Capability::ManageTaxonomy },
+    NavItem { label: "Tags", href: "/admin/tags", needs: Capability::ManageTaxonomy },
     NavItem { label: "Users", href: "/admin/users", needs: Capability::ManageUsers },
     NavItem { label: "Audit log", href: "/admin/audit", needs: Capability::ReadAuditLog },
 ];
@@ -298,6 +306,12 @@ mod tests {
     }
 
     #[test]
+    fn bulk_deletes_by_an_author_reach_only_drafts() {
+        assert_eq!(post_statuses_allowing(Role::Author, PostAction::Delete), [PostStatus::Draft]);
+        assert_eq!(post_statuses_allowing(Role::Editor, PostAction::Delete), PostStatus::ALL);
+    }
+
+    #[test]
     fn nobody_changes_their_own_role() {
         let me = UserId(1);
         assert!(check_role_change(Some(me), me, Role::Admin, Role::Editor, true, 5).is_err());
@@ -326,13 +340,13 @@ mod tests {
     fn author_and_editor_see_no_admin_links() {
         for role in [Role::Author, Role::Editor] {
             let labels: Vec<_> = nav_items(role).iter().map(|i| i.label).collect();
-            assert_eq!(labels, ["Overview"], "{role}");
+            assert_eq!(labels, ["Overview", "Posts"], "{role}");
         }
     }
 
     #[test]
     fn admin_sees_users_and_audit_log() {
         let labels: Vec<_> = nav_items(Role::Admin).iter().map(|i| i.label).collect();
-        assert_eq!(labels, ["Overview", "Users", "Audit log"]);
+        assert_eq!(labels, ["Overview", "Posts", "Categories", "Tags", "Users", "Audit log"]);
     }
 }

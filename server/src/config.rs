@@ -23,6 +23,13 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Fill an empty database with demo staff (printing their one-time passwords), categories,
+    /// tags and posts.
+    SeedDemo {
+        /// How many posts to create.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+        posts: u32,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -4,5 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod export;
 pub mod security;
+pub mod seed;
 pub mod startup;

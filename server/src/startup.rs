@@ -8,7 +8,7 @@ use app::{
     ssr::{AppContext, ServerConfig},
     App,
 };
-use axum::{middleware, Router};
+use axum::{middleware, routing::get, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -85,7 +85,12 @@ pub fn build_router(pool: SqlitePool, settings: &Settings) -> Router {
         .with_expiry(Expiry::OnInactivity(idle));
     let context = AppContext { pool, config: Arc::new(config.clone()) };
     let routes = generate_route_list(App);
+    let export_context = context.clone();
     Router::new()
+        .route(
+            "/admin/posts/export.csv",
+            get(move |session, query| crate::export::posts_csv(export_context.clone(), session, query)),
+        )
         .leptos_routes_with_context(&leptos_options, routes, move || provide_context(context.clone()), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -128,10 +133,25 @@ impl Application {
         use tower_sessions::ExpiredDeletion;
         let store = SqliteStore::new(self.pool.clone());
         let cleanup = tokio::spawn(store.continuously_delete_expired(tokio::time::Duration::from_secs(300)));
+        let scheduler = tokio::spawn(publish_scheduled_posts(self.pool.clone()));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
         cleanup.abort();
+        scheduler.abort();
         served.context("server error")
+    }
+}
+
+/// Publish scheduled posts when their time comes, checking twice a minute.
+async fn publish_scheduled_posts(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(30));
+    loop {
+        tick.tick().await;
+        match app::ssr::posts::publish_due(&pool).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(published = n, "scheduled posts published"),
+            Err(e) => tracing::error!(error = %e, "publishing scheduled posts failed"),
+        }
     }
 }
 

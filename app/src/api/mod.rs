@@ -4,8 +4,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod posts;
 pub mod profile;
+pub mod public;
 pub mod setup;
+pub mod taxonomy;
 pub mod users;
 
 /// Page sizes a list view offers; anything else falls back to the first.

@@ -1,7 +1,9 @@
 //! Types shared by the server and the WebAssembly client. Nothing here does I/O.
 
+mod post;
 mod role;
 
+pub use post::*;
 pub use role::Role;
 
 use serde::{Deserialize, Serialize};
@@ -17,15 +19,6 @@ pub struct Actor {
     pub id: UserId,
     pub username: String,
     pub role: Role,
-}
-
-/// Editorial status of a post.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PostStatus {
-    Draft,
-    Review,
-    Published,
 }
 
 /// A staff account as the Users page shows it. Never carries the password hash.
@@ -147,10 +140,21 @@ pub enum AuditAction {
     UserCreated,
     RoleChanged,
     UserDeactivated,
+    PostPublished,
+    PostUnpublished,
+    PostScheduled,
+    PostDeleted,
+    PostRestored,
+    CategoryCreated,
+    CategoryUpdated,
+    CategoryDeleted,
+    TagCreated,
+    TagUpdated,
+    TagDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 9] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -160,6 +164,17 @@ impl AuditAction {
         AuditAction::UserCreated,
         AuditAction::RoleChanged,
         AuditAction::UserDeactivated,
+        AuditAction::PostPublished,
+        AuditAction::PostUnpublished,
+        AuditAction::PostScheduled,
+        AuditAction::PostDeleted,
+        AuditAction::PostRestored,
+        AuditAction::CategoryCreated,
+        AuditAction::CategoryUpdated,
+        AuditAction::CategoryDeleted,
+        AuditAction::TagCreated,
+        AuditAction::TagUpdated,
+        AuditAction::TagDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -173,6 +188,17 @@ impl AuditAction {
             AuditAction::UserCreated => "user.created",
             AuditAction::RoleChanged => "user.role_changed",
             AuditAction::UserDeactivated => "user.deactivated",
+            AuditAction::PostPublished => "post.published",
+            AuditAction::PostUnpublished => "post.unpublished",
+            AuditAction::PostScheduled => "post.scheduled",
+            AuditAction::PostDeleted => "post.deleted",
+            AuditAction::PostRestored => "post.restored",
+            AuditAction::CategoryCreated => "category.created",
+            AuditAction::CategoryUpdated => "category.updated",
+            AuditAction::CategoryDeleted => "category.deleted",
+            AuditAction::TagCreated => "tag.created",
+            AuditAction::TagUpdated => "tag.updated",
+            AuditAction::TagDeleted => "tag.deleted",
         }
     }
 

@@ -5,23 +5,27 @@ mod audit;
 mod layout;
 mod login;
 mod overview;
+mod posts;
 mod profile;
 mod public;
+mod taxonomy;
 mod users;
 
 pub use audit::AuditPage;
 pub use layout::{ActorResource, AdminLayout};
 pub use login::{LoginPage, SetupPage};
 pub use overview::Overview;
+pub use posts::{EditPostPage, NewPostPage, PostsPage};
 pub use profile::ProfilePage;
-pub use public::{Home, NotFound};
+pub use public::{Home, NotFound, PostPage};
+pub use taxonomy::{CategoriesPage, TagsPage};
 pub use users::UsersPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// A numeric query parameter of the current URL.
-fn query_number(name: &'static str) -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
+pub(crate) fn query_number(name: &'static str) -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || query.read().get(name).and_then(|v| v.parse().ok())
 }

@@ -13,6 +13,8 @@ pub enum AuditActor<'a> {
     Anonymous(&'a str),
     /// The operator, through the command line.
     Cli,
+    /// Inkwarden itself, e.g. the scheduler publishing a post at its time.
+    System,
 }
 
 #[derive(Clone, Debug)]
@@ -46,6 +48,7 @@ pub async fn record(conn: &mut SqliteConnection, event: AuditEvent<'_>) -> Resul
         // What a stranger typed is kept short: it may be a mistyped password.
         AuditActor::Anonymous(typed) => (None, format!("anonymous ({})", typed.chars().take(64).collect::<String>())),
         AuditActor::Cli => (None, "cli".to_owned()),
+        AuditActor::System => (None, "system".to_owned()),
     };
     let details = if event.details.is_null() { "{}".to_owned() } else { event.details.to_string() };
     sqlx::query(

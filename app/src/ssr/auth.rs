@@ -1,8 +1,11 @@
 //! Sessions and the actor. The session stores only who signed in and when; the role and the
 //! active flag are re-read from the database on every request, never trusted from the session.
 
-use super::{context, users, users::UserRecord};
-use crate::{domain::Actor, error::AppError};
+use super::{context, users, users::UserRecord, AppContext};
+use crate::{
+    domain::{Actor, UserId},
+    error::AppError,
+};
 use serde::{Deserialize, Serialize};
 use std::time::{SystemTime, UNIX_EPOCH};
 use tower_sessions::Session;
@@ -60,14 +63,18 @@ pub async fn current_actor() -> Result<Actor, AppError> {
 
 /// Like [`current_actor`], with the full record (for password checks).
 pub async fn current_user() -> Result<UserRecord, AppError> {
-    let ctx = context()?;
-    let session = session().await?;
+    load_user(&session().await?, &context()?).await
+}
+
+/// The user a session belongs to, re-read from the database; for handlers outside Leptos
+/// (CSV export) as well as server functions.
+pub async fn load_user(session: &Session, ctx: &AppContext) -> Result<UserRecord, AppError> {
     let Some(mut auth) = session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)? else {
         return Err(AppError::Unauthenticated);
     };
     let t = now();
     let too_old = t - auth.signed_in_at > ctx.config.session_absolute.as_secs() as i64;
-    let user = if too_old { None } else { users::find_by_id(&ctx.pool, crate::domain::UserId(auth.user_id)).await? };
+    let user = if too_old { None } else { users::find_by_id(&ctx.pool, UserId(auth.user_id)).await? };
     match user {
         Some(user) if user.is_active && user.session_epoch == auth.epoch => {
             if t - auth.seen_at >= TOUCH_EVERY {
@@ -77,7 +84,7 @@ pub async fn current_user() -> Result<UserRecord, AppError> {
             Ok(user)
         }
         _ => {
-            end(&session).await?;
+            end(session).await?;
             Err(AppError::Unauthenticated)
         }
     }

@@ -2,9 +2,12 @@
 
 pub mod audit;
 pub mod auth;
+pub mod markdown;
 pub mod password;
+pub mod posts;
 pub mod secret;
 pub mod setup;
+pub mod taxonomy;
 pub mod users;
 
 use crate::error::AppError;

@@ -5,5 +5,6 @@ mod cli;
 mod hardening;
 mod helpers;
 mod matrix;
+mod posts;
 mod sessions;
 mod setup;

@@ -1,66 +1,171 @@
 //! The permission matrix: every server function × every kind of caller, against the real
-//! server. For each refusal, nothing about accounts changed and nothing but the refusal itself
-//! was audited. A server function without rows here fails the completeness test.
+//! server, each cell on fresh accounts and a fresh post owned by "the owner" (an author).
+//! For each refusal nothing changed (accounts, posts, taxonomy) and nothing but the refusal
+//! itself was audited. A server function without rows here fails the completeness test.
 
 use crate::helpers::*;
-use app::domain::Role;
+use app::domain::{PostStatus, Role};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Caller {
     Anonymous,
-    Author,
+    /// The author who owns the fixture post.
+    Owner,
+    OtherAuthor,
     Editor,
     Admin,
     Deactivated,
 }
 
-const CALLERS: [Caller; 5] = [Caller::Anonymous, Caller::Author, Caller::Editor, Caller::Admin, Caller::Deactivated];
+const CALLERS: [Caller; 6] =
+    [Caller::Anonymous, Caller::Owner, Caller::OtherAuthor, Caller::Editor, Caller::Admin, Caller::Deactivated];
 
-type Form = fn(&TestUser) -> Vec<(&'static str, String)>;
+/// What a cell's request may refer to.
+struct Cell {
+    user: TestUser,
+    post: i64,
+    slug: String,
+    revision: i64,
+    category: i64,
+    tag: i64,
+}
+
+type Form = fn(&Cell) -> Vec<(&'static str, String)>;
 
 struct Row {
     path: &'static str,
-    /// The arguments the caller sends, given their own account.
+    /// Status of the owner's fixture post.
+    post: PostStatus,
     form: Form,
     /// Expected status per caller, in the order of `CALLERS`.
-    expect: [u16; 5],
+    expect: [u16; 6],
 }
 
-fn nothing(_: &TestUser) -> Vec<(&'static str, String)> {
+const STAFF: [u16; 6] = [401, 200, 200, 200, 200, 401];
+const OWN: [u16; 6] = [401, 200, 404, 200, 200, 401];
+const EDITORS: [u16; 6] = [401, 403, 403, 200, 200, 401];
+const ADMINS: [u16; 6] = [401, 403, 403, 403, 200, 401];
+
+fn nothing(_: &Cell) -> Vec<(&'static str, String)> {
     vec![]
 }
-
-fn wrong_password(u: &TestUser) -> Vec<(&'static str, String)> {
-    vec![("username", u.username.clone()), ("password", "not the password".into())]
+fn id(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", c.post.to_string())]
 }
-
-fn guessed_setup_token(_: &TestUser) -> Vec<(&'static str, String)> {
+fn wrong_password(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("username", c.user.username.clone()), ("password", "not the password".into())]
+}
+fn guessed_setup_token(_: &Cell) -> Vec<(&'static str, String)> {
     let p = PASSWORD.to_owned();
     vec![("token", "guessed".into()), ("username", "mallory".into()), ("password", p.clone()), ("password_confirm", p)]
 }
-
-fn change_own_password(u: &TestUser) -> Vec<(&'static str, String)> {
+fn change_own_password(c: &Cell) -> Vec<(&'static str, String)> {
     let new = "a different long passphrase".to_owned();
-    vec![("current_password", u.password.clone()), ("new_password", new.clone()), ("confirm_password", new)]
+    vec![("current_password", c.user.password.clone()), ("new_password", new.clone()), ("confirm_password", new)]
 }
+fn new_post(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("title", format!("Fresh {}", c.user.username)), ("body", "Hello".into()), ("tags[]", c.tag.to_string())]
+}
+fn edited_post(c: &Cell) -> Vec<(&'static str, String)> {
+    let mut form = id(c);
+    form.extend([
+        ("title", "Edited".into()),
+        ("slug", c.slug.clone()),
+        ("body", "Changed".into()),
+        ("category_id", c.category.to_string()),
+    ]);
+    form
+}
+fn preview(_: &Cell) -> Vec<(&'static str, String)> {
+    vec![("body", "*hi*".into())]
+}
+fn schedule(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", c.post.to_string()), ("at", "2099-01-01T09:00".into())]
+}
+fn bulk_publish(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("action", "publish".into()), ("ids[]", c.post.to_string())]
+}
+fn bulk_delete(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("action", "delete".into()), ("ids[]", c.post.to_string())]
+}
+fn restore(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", c.post.to_string()), ("revision_id", c.revision.to_string())]
+}
+fn new_term(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("name", format!("Term {}", c.user.username))]
+}
+fn category_rename(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", c.category.to_string()), ("name", "Renamed".into())]
+}
+fn category_id(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", c.category.to_string())]
+}
+fn tag_rename(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", c.tag.to_string()), ("name", "Renamed".into())]
+}
+fn tag_id(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", c.tag.to_string())]
+}
+fn slug(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("slug", c.slug.clone())]
+}
+
+use PostStatus::{Draft, Published, Review};
 
 #[rustfmt::skip]
 const MATRIX: &[Row] = &[
-    //                                                                          anon author editor admin deactivated
-    Row { path: "/admin/api/auth/login",              form: wrong_password,      expect: [401, 401, 401, 401, 401] },
-    Row { path: "/admin/api/auth/logout",             form: nothing,             expect: [401, 200, 200, 200, 401] },
-    Row { path: "/admin/api/auth/me",                 form: nothing,             expect: [401, 200, 200, 200, 401] },
-    Row { path: "/admin/api/setup/create-admin",      form: guessed_setup_token, expect: [409, 409, 409, 409, 409] },
-    Row { path: "/admin/api/profile/change-password", form: change_own_password, expect: [401, 200, 200, 200, 401] },
-    Row { path: "/admin/api/users/list",              form: nothing,             expect: [401, 403, 403, 200, 401] },
-    Row { path: "/admin/api/audit/list",              form: nothing,             expect: [401, 403, 403, 200, 401] },
+    Row { path: "/admin/api/auth/login",              post: Draft, form: wrong_password,      expect: [401; 6] },
+    Row { path: "/admin/api/auth/logout",             post: Draft, form: nothing,             expect: STAFF },
+    Row { path: "/admin/api/auth/me",                 post: Draft, form: nothing,             expect: STAFF },
+    Row { path: "/admin/api/setup/create-admin",      post: Draft, form: guessed_setup_token, expect: [409; 6] },
+    Row { path: "/admin/api/profile/change-password", post: Draft, form: change_own_password, expect: STAFF },
+    Row { path: "/admin/api/users/list",              post: Draft, form: nothing,             expect: ADMINS },
+    Row { path: "/admin/api/audit/list",              post: Draft, form: nothing,             expect: ADMINS },
+    Row { path: "/admin/api/posts/list",              post: Draft, form: nothing,             expect: STAFF },
+    Row { path: "/admin/api/posts/authors",           post: Draft, form: nothing,             expect: STAFF },
+    Row { path: "/admin/api/posts/counts",            post: Draft, form: nothing,             expect: STAFF },
+    Row { path: "/admin/api/posts/get",               post: Draft, form: id,                  expect: OWN },
+    Row { path: "/admin/api/posts/create",            post: Draft, form: new_post,            expect: STAFF },
+    Row { path: "/admin/api/posts/update",            post: Draft, form: edited_post,         expect: OWN },
+    Row { path: "/admin/api/posts/update",            post: Review, form: edited_post,        expect: OWN },
+    Row { path: "/admin/api/posts/update",            post: Published, form: edited_post,     expect: [401, 403, 404, 200, 200, 401] },
+    Row { path: "/admin/api/posts/preview",           post: Draft, form: preview,             expect: STAFF },
+    Row { path: "/admin/api/posts/submit",            post: Draft, form: id,                  expect: OWN },
+    Row { path: "/admin/api/posts/withdraw",          post: Review, form: id,                 expect: OWN },
+    Row { path: "/admin/api/posts/publish",           post: Review, form: id,                 expect: EDITORS },
+    Row { path: "/admin/api/posts/unpublish",         post: Published, form: id,              expect: EDITORS },
+    Row { path: "/admin/api/posts/schedule",          post: Draft, form: schedule,            expect: EDITORS },
+    Row { path: "/admin/api/posts/delete",            post: Draft, form: id,                  expect: OWN },
+    Row { path: "/admin/api/posts/delete",            post: Published, form: id,              expect: [401, 403, 404, 200, 200, 401] },
+    Row { path: "/admin/api/posts/bulk",              post: Review, form: bulk_publish,       expect: EDITORS },
+    Row { path: "/admin/api/posts/bulk",              post: Draft, form: bulk_delete,         expect: STAFF },
+    Row { path: "/admin/api/posts/revisions",         post: Draft, form: id,                  expect: OWN },
+    Row { path: "/admin/api/posts/history",           post: Published, form: id,              expect: OWN },
+    Row { path: "/admin/api/posts/restore",           post: Draft, form: restore,             expect: OWN },
+    Row { path: "/admin/api/posts/restore",           post: Published, form: restore,         expect: [401, 403, 404, 200, 200, 401] },
+    Row { path: "/admin/api/categories/list",         post: Draft, form: nothing,             expect: STAFF },
+    Row { path: "/admin/api/categories/create",       post: Draft, form: new_term,            expect: ADMINS },
+    Row { path: "/admin/api/categories/update",       post: Draft, form: category_rename,     expect: ADMINS },
+    Row { path: "/admin/api/categories/delete",       post: Draft, form: category_id,         expect: ADMINS },
+    Row { path: "/admin/api/tags/list",               post: Draft, form: nothing,             expect: STAFF },
+    Row { path: "/admin/api/tags/create",             post: Draft, form: new_term,            expect: ADMINS },
+    Row { path: "/admin/api/tags/update",             post: Draft, form: tag_rename,          expect: ADMINS },
+    Row { path: "/admin/api/tags/delete",             post: Draft, form: tag_id,              expect: ADMINS },
+    Row { path: "/api/public/posts/list",             post: Published, form: nothing,         expect: [200; 6] },
+    Row { path: "/api/public/posts/get",              post: Published, form: slug,            expect: [200; 6] },
+    Row { path: "/api/public/posts/get",              post: Draft, form: slug,                expect: [404; 6] },
+    Row { path: "/api/public/posts/get",              post: Review, form: slug,               expect: [404; 6] },
 ];
 
-/// A client acting as `caller`, and the account it acts with.
-async fn caller_client(app: &TestApp, caller: Caller, name: &str) -> (reqwest::Client, TestUser) {
+/// Server functions that anyone may call: the public site's reads.
+const PUBLIC_PREFIX: &str = "/api/public/";
+
+/// A client acting as `caller`, with the account it acts with.
+async fn caller_client(app: &TestApp, caller: Caller, name: &str, owner: &TestUser) -> (reqwest::Client, TestUser) {
     let role = match caller {
         Caller::Anonymous => None,
-        Caller::Author => Some(Role::Author),
+        Caller::Owner => return (app.signed_in(owner).await, owner.clone()),
+        Caller::OtherAuthor => Some(Role::Author),
         Caller::Editor | Caller::Deactivated => Some(Role::Editor),
         Caller::Admin => Some(Role::Admin),
     };
@@ -76,26 +181,64 @@ async fn caller_client(app: &TestApp, caller: Caller, name: &str) -> (reqwest::C
     (client, user)
 }
 
-async fn side_effects(app: &TestApp) -> (String, i64) {
-    let audited = app.count("select count(*) from audit_events where action != 'auth.login_failed'").await;
-    (app.users_fingerprint().await, audited)
+/// Everything a refused request must leave as it was.
+async fn side_effects(app: &TestApp) -> Vec<String> {
+    let mut seen = vec![app.users_fingerprint().await];
+    for sql in [
+        "select coalesce(group_concat(id || title || slug || body || status || author_id || coalesce(category_id, '') ||
+                coalesce(scheduled_at, '') || updated_at, '|'), '') from (select * from posts order by id)",
+        "select coalesce(group_concat(post_id || ':' || tag_id), '') from post_tags",
+        "select coalesce(group_concat(id || name || slug), '') from (select * from categories order by id)",
+        "select coalesce(group_concat(id || name || slug), '') from (select * from tags order by id)",
+        "select count(*) || '/' || (select count(*) from publish_events) from post_revisions",
+        "select count(*) from audit_events where action not in ('auth.login', 'auth.login_failed')",
+    ] {
+        seen.push(sqlx::query_scalar::<_, String>(&format!("select cast(({sql}) as text)")).fetch_one(&app.pool).await.unwrap());
+    }
+    seen
+}
+
+async fn fixture(app: &TestApp, owner: &TestUser, status: PostStatus, n: usize) -> (i64, String, i64, i64, i64) {
+    let one = |sql: String| async move { sqlx::query_scalar::<_, i64>(&sql).fetch_one(&app.pool).await.unwrap() };
+    let category = one(format!("insert into categories (name, slug) values ('Cat {n}', 'cat-{n}') returning id")).await;
+    let tag = one(format!("insert into tags (name, slug) values ('Tag {n}', 'tag-{n}') returning id")).await;
+    let slug = format!("post-{n}");
+    let published = if status == Published { "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" } else { "null" };
+    let post = one(format!(
+        "insert into posts (title, slug, body, status, author_id, published_at) values ('Post {n}', '{slug}', 'Body', '{}', {}, {published}) returning id",
+        status.as_str(),
+        owner.id.0
+    ))
+    .await;
+    let revision = one(format!(
+        "insert into post_revisions (post_id, editor_id, editor, title, body, excerpt) values ({post}, {}, 'owner', 'Old', 'Old body', '') returning id",
+        owner.id.0
+    ))
+    .await;
+    (post, slug, revision, category, tag)
 }
 
 #[tokio::test]
 async fn every_server_function_answers_every_caller_as_the_matrix_says() {
     let app = TestApp::spawn().await;
     let mut failures = Vec::new();
-    for (r, row) in MATRIX.iter().enumerate() {
+    let mut n = 0;
+    for row in MATRIX {
         for (c, caller) in CALLERS.into_iter().enumerate() {
-            let (client, user) = caller_client(&app, caller, &format!("u{r}x{c}")).await;
+            n += 1;
+            let owner = app.create_user(&format!("owner{n}"), Role::Author).await;
+            let (post, slug, revision, category, tag) = fixture(&app, &owner, row.post, n).await;
+            let (client, user) = caller_client(&app, caller, &format!("caller{n}"), &owner).await;
+            let cell = Cell { user, post, slug, revision, category, tag };
             let before = side_effects(&app).await;
-            let form = (row.form)(&user);
+            let form = (row.form)(&cell);
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let status = app.post(&client, row.path, &form).await.status().as_u16();
+            let label = format!("{} ({:?} post) as {caller:?}", row.path, row.post);
             if status != row.expect[c] {
-                failures.push(format!("{} as {caller:?}: expected {}, got {status}", row.path, row.expect[c]));
+                failures.push(format!("{label}: expected {}, got {status}", row.expect[c]));
             } else if status >= 400 && side_effects(&app).await != before {
-                failures.push(format!("{} as {caller:?}: refused with {status} but changed something", row.path));
+                failures.push(format!("{label}: refused with {status} but changed something"));
             }
         }
     }
@@ -106,9 +249,11 @@ async fn every_server_function_answers_every_caller_as_the_matrix_says() {
 fn every_registered_server_function_has_matrix_rows() {
     let registered: Vec<String> =
         leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
-    assert!(registered.len() >= MATRIX.len(), "registered: {registered:?}");
     for path in &registered {
-        assert!(path.starts_with("/admin/api/"), "{path} is outside the guarded /admin/api/ prefix");
+        assert!(
+            path.starts_with("/admin/api/") || path.starts_with(PUBLIC_PREFIX),
+            "{path} is neither a staff function under the guarded /admin/api/ nor a public read"
+        );
         assert!(MATRIX.iter().any(|row| row.path == path), "{path} has no rows in the permission matrix");
     }
     for row in MATRIX {

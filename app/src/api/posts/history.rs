@@ -1,0 +1,62 @@
+use crate::{
+    domain::{PublishEvent, Revision},
+    error::AppError,
+};
+use leptos::prelude::*;
+
+/// Saved versions of a post, newest first. Authors: own posts only.
+#[server(prefix = "/admin/api", endpoint = "posts/revisions")]
+pub async fn list_revisions(id: i64) -> Result<Vec<Revision>, AppError> {
+    use crate::{
+        domain::PostId,
+        policy::{post_scope, PostAction},
+        ssr::{auth, context, posts},
+    };
+    let actor = auth::current_actor().await?;
+    let scope = post_scope(&actor, PostAction::View)?;
+    let ctx = context()?;
+    posts::status_of(&mut *ctx.pool.acquire().await?, scope, PostId(id)).await?.ok_or(AppError::NotFound)?;
+    Ok(posts::revisions(&ctx.pool, scope, PostId(id)).await?)
+}
+
+/// Who published and unpublished a post, and when. Authors: own posts only.
+#[server(prefix = "/admin/api", endpoint = "posts/history")]
+pub async fn publish_history(id: i64) -> Result<Vec<PublishEvent>, AppError> {
+    use crate::{
+        domain::PostId,
+        policy::{post_scope, PostAction},
+        ssr::{auth, context, posts},
+    };
+    let actor = auth::current_actor().await?;
+    let scope = post_scope(&actor, PostAction::View)?;
+    let ctx = context()?;
+    posts::status_of(&mut *ctx.pool.acquire().await?, scope, PostId(id)).await?.ok_or(AppError::NotFound)?;
+    Ok(posts::publish_history(&ctx.pool, scope, PostId(id)).await?)
+}
+
+/// Put a saved version's title, body and excerpt back. Same rule as editing the post.
+#[server(prefix = "/admin/api", endpoint = "posts/restore")]
+pub async fn restore_revision(id: i64, revision_id: i64) -> Result<(), AppError> {
+    use crate::{
+        domain::{AuditAction, PostId},
+        policy::{post_scope, post_status_allows, PostAction},
+        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, posts},
+    };
+    let actor = auth::current_actor().await?;
+    let scope = post_scope(&actor, PostAction::Edit)?;
+    let id = PostId(id);
+    let mut tx = context()?.pool.begin().await?;
+    let status = posts::status_of(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
+    if !post_status_allows(actor.role, PostAction::Edit, status) {
+        return Err(AppError::Forbidden);
+    }
+    if !posts::restore(&mut tx, scope, id, revision_id, &actor).await? {
+        return Err(AppError::NotFound);
+    }
+    let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::PostRestored)
+        .target("post", id.0)
+        .details(serde_json::json!({ "revision": revision_id }));
+    audit::record(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,236 @@
+use crate::{
+    api::{
+        posts::{
+            list::{list_authors, list_posts},
+            workflow::BulkPosts,
+        },
+        taxonomy::{list_categories, list_tags},
+    },
+    components::{ErrorNotice, Pager},
+    domain::{AuthorOption, PostRow, PostSort, PostStatus, Term},
+    pages::{query_number, ActorResource},
+    policy::{post_scope, PostAction},
+};
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+use leptos_router::{
+    components::{Form, A},
+    hooks::use_query_map,
+};
+
+/// `/admin/posts`: search, filters, sortable columns, pages, bulk actions, CSV export; all
+/// state in the URL. Authors see their own posts only (the server decides, not this page).
+#[component]
+pub fn PostsPage() -> impl IntoView {
+    let me = expect_context::<ActorResource>();
+    let query = use_query_map();
+    let text = move |k: &'static str| move || query.read().get(k).filter(|v| !v.is_empty());
+    let (q, status, sort, dir) = (text("q"), text("status"), text("sort"), text("dir"));
+    let (author, category, tag) = (query_number("author"), query_number("category"), query_number("tag"));
+    let (page, per_page) = (query_number("page"), query_number("per_page"));
+    let bulk = ServerAction::<BulkPosts>::new();
+    let posts = Resource::new(
+        move || (q(), status(), author(), category(), tag(), sort(), dir(), page(), per_page(), bulk.version().get()),
+        |(q, s, a, c, t, so, d, p, n, _)| list_posts(q, s, a, c, t, so, d, p, n),
+    );
+    let pickers =
+        Resource::new(|| (), |_| async { (list_authors().await, list_categories().await, list_tags().await) });
+    let export = move || format!("/admin/posts/export.csv{}", query.read().to_query_string());
+    view! {
+        <Title text="Posts"/>
+        <div class="page-head">
+            <h1>"Posts"</h1>
+            <A href="/admin/posts/new" attr:class="button">"New post"</A>
+            <a href=export download="posts.csv">"Export CSV"</a>
+        </div>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let (authors, categories, tags) = pickers.await;
+                let filters = view! {
+                    <Filters authors=authors.unwrap_or_default() categories=categories.unwrap_or_default() tags=tags.unwrap_or_default()/>
+                };
+                let can_bulk = me.await.map(|a| post_scope(&a, PostAction::Publish).is_ok()).unwrap_or(false);
+                let body = match posts.await {
+                    Ok(list) => Either::Left(view! {
+                        <BulkTable rows=list.rows.clone() can_bulk bulk/>
+                        <Pager page=list.page page_count=list.page_count() total=list.total per_page=list.per_page/>
+                    }),
+                    Err(error) => Either::Right(view! { <ErrorNotice error/> }),
+                };
+                view! { {filters} {body} }
+            })}
+        </Suspense>
+    }
+}
+
+/// The search and filter form. A GET form: works without JavaScript and writes the URL.
+#[component]
+fn Filters(authors: Vec<AuthorOption>, categories: Vec<Term>, tags: Vec<Term>) -> impl IntoView {
+    let query = use_query_map();
+    let current = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let option = move |key: &'static str, value: String, label: String| {
+        let selected = current(key) == value;
+        view! { <option value=value selected=selected>{label}</option> }
+    };
+    let statuses = PostStatus::ALL.map(|s| option("status", s.as_str().into(), s.label().into())).collect_view();
+    let authors = authors.into_iter().map(|a| option("author", a.id.0.to_string(), a.username)).collect_view();
+    let categories = categories.into_iter().map(|c| option("category", c.id.to_string(), c.name)).collect_view();
+    let tags = tags.into_iter().map(|t| option("tag", t.id.to_string(), t.name)).collect_view();
+    view! {
+        <Form method="get" action="" attr:class="filters">
+            <div><label for="q">"Search"</label><input id="q" name="q" type="search" value=current("q")/></div>
+            <div><label for="status">"Status"</label>
+                <select id="status" name="status"><option value="">"Any"</option>{statuses}</select></div>
+            <div><label for="author">"Author"</label>
+                <select id="author" name="author"><option value="">"Anyone"</option>{authors}</select></div>
+            <div><label for="category">"Category"</label>
+                <select id="category" name="category"><option value="">"Any"</option>{categories}</select></div>
+            <div><label for="tag">"Tag"</label>
+                <select id="tag" name="tag"><option value="">"Any"</option>{tags}</select></div>
+            <input type="hidden" name="sort" value=current("sort")/>
+            <input type="hidden" name="dir" value=current("dir")/>
+            <input type="hidden" name="per_page" value=current("per_page")/>
+            <button type="submit">"Filter"</button>
+            <a href="/admin/posts">"Clear"</a>
+        </Form>
+    }
+}
+
+/// A column header that sorts by its column, toggling the direction on a second click.
+#[component]
+fn SortHeader(sort: PostSort, label: &'static str) -> impl IntoView {
+    let query = use_query_map();
+    let active = move || query.read().get("sort").as_deref() == Some(sort.key());
+    let descending = move || active() && query.read().get("dir").as_deref() == Some("desc");
+    let href = move || {
+        let mut q = query.get();
+        q.replace("sort", sort.key().to_owned());
+        q.replace("dir", if active() && !descending() { "desc" } else { "asc" }.to_owned());
+        q.replace("page", "1".to_owned());
+        q.to_query_string()
+    };
+    let aria = move || match (active(), descending()) {
+        (false, _) => "none",
+        (true, false) => "ascending",
+        (true, true) => "descending",
+    };
+    let arrow = move || match (active(), descending()) {
+        (false, _) => "",
+        (true, false) => " ▲",
+        (true, true) => " ▼",
+    };
+    view! { <th scope="col" aria-sort=aria><a href=href>{label}{arrow}</a></th> }
+}
+
+/// The table, with checkboxes and bulk actions for those who may use them.
+#[component]
+fn BulkTable(rows: Vec<PostRow>, can_bulk: bool, bulk: ServerAction<BulkPosts>) -> impl IntoView {
+    if rows.is_empty() {
+        return Either::Left(
+            view! { <p class="empty">"No posts match. Try clearing the filters, or write a new one."</p> },
+        );
+    }
+    let selected = RwSignal::new(Vec::<i64>::new());
+    let action = RwSignal::new("publish".to_owned());
+    let all: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
+    let count = all.len();
+    let toggle_all = move |ev: leptos::ev::Event| {
+        selected.set(if event_target_checked(&ev) { all.clone() } else { vec![] });
+    };
+    let table_rows = rows.into_iter().map(|row| view! { <PostRowView row can_bulk selected/> }).collect_view();
+    Either::Right(view! {
+        <form method="post" action="/admin/api/posts/bulk" class="bulk" on:submit=move |ev| confirm_bulk(ev, bulk, action, selected)>
+            <Show when=move || can_bulk>
+                <div class="bulk-bar">
+                    <label for="bulk-action">"With selected"</label>
+                    <select id="bulk-action" name="action" on:change=move |ev| action.set(event_target_value(&ev))>
+                        <option value="publish">"Publish"</option>
+                        <option value="unpublish">"Unpublish"</option>
+                        <option value="delete">"Delete"</option>
+                    </select>
+                    <button type="submit" disabled=move || bulk.pending().get()>"Apply"</button>
+                    <span role="status">{move || bulk_message(bulk)}</span>
+                </div>
+            </Show>
+            <table class="data">
+                <caption class="visually-hidden">"Posts"</caption>
+                <thead><tr>
+                    <Show when=move || can_bulk>
+                        <th scope="col"><input type="checkbox" aria-label="Select all posts on this page"
+                            prop:checked={move || count > 0 && selected.read().len() == count} on:change=toggle_all.clone()/></th>
+                    </Show>
+                    <SortHeader sort=PostSort::Title label="Title"/>
+                    <SortHeader sort=PostSort::Author label="Author"/>
+                    <SortHeader sort=PostSort::Status label="Status"/>
+                    <SortHeader sort=PostSort::Category label="Category"/>
+                    <SortHeader sort=PostSort::Updated label="Updated (UTC)"/>
+                </tr></thead>
+                <tbody>{table_rows}</tbody>
+            </table>
+        </form>
+    })
+}
+
+#[component]
+fn PostRowView(row: PostRow, can_bulk: bool, selected: RwSignal<Vec<i64>>) -> impl IntoView {
+    let id = row.id.0;
+    let checked = move || selected.read().contains(&id);
+    let on_change = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        selected.update(|s| {
+            s.retain(|x| *x != id);
+            if on {
+                s.push(id);
+            }
+        });
+    };
+    let label = format!("Select “{}”", row.title);
+    let status = match (row.status, &row.scheduled_at) {
+        (PostStatus::Published, _) | (_, None) => row.status.label().to_owned(),
+        (s, Some(at)) => format!("{} · scheduled {}", s.label(), &at[..16.min(at.len())]),
+    };
+    view! {
+        <tr>
+            <Show when=move || can_bulk>
+                <td><input type="checkbox" name="ids[]" value=id aria-label=label.clone()
+                    prop:checked=checked on:change=on_change/></td>
+            </Show>
+            <td><A href=format!("/admin/posts/{id}")>{row.title.clone()}</A></td>
+            <td>{row.author}</td>
+            <td><span class=format!("status status-{}", row.status.as_str())>{status}</span></td>
+            <td>{row.category.unwrap_or_else(|| "—".into())}</td>
+            <td>{row.updated_at.get(..16).unwrap_or(&row.updated_at).replace('T', " ")}</td>
+        </tr>
+    }
+}
+
+/// Ask before a bulk action, naming the count; then send it without leaving the page.
+fn confirm_bulk(
+    ev: leptos::ev::SubmitEvent,
+    bulk: ServerAction<BulkPosts>,
+    action: RwSignal<String>,
+    selected: RwSignal<Vec<i64>>,
+) {
+    ev.prevent_default();
+    let ids = selected.get_untracked();
+    let action = action.get_untracked();
+    if ids.is_empty() {
+        let _ = window().alert_with_message("Select at least one post first.");
+        return;
+    }
+    let question = format!("{action} {} post{}?", ids.len(), if ids.len() == 1 { "" } else { "s" });
+    if window().confirm_with_message(&question).unwrap_or(false) {
+        selected.set(vec![]);
+        bulk.dispatch(BulkPosts { action, ids });
+    }
+}
+
+fn bulk_message(bulk: ServerAction<BulkPosts>) -> Option<String> {
+    if bulk.pending().get() {
+        return Some("Working…".into());
+    }
+    bulk.value().get().map(|result| match result {
+        Ok(done) => format!("{} changed, {} skipped.", done.changed, done.skipped),
+        Err(e) => e.to_string(),
+    })
+}

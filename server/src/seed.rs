@@ -1,0 +1,146 @@
+//! `inkwarden seed-demo`: fills an empty database with staff of each role, categories, tags
+//! and a realistic spread of posts, for demos and benchmarks.
+
+use anyhow::{bail, Context};
+use app::{
+    domain::{slugify, Role},
+    ssr::{password, secret, users},
+};
+use sqlx::SqlitePool;
+
+const CATEGORIES: [&str; 6] = ["Engineering", "Security", "Product", "Culture", "Tutorials", "Announcements"];
+const TAGS: [&str; 12] = [
+    "rust",
+    "web",
+    "sqlite",
+    "leptos",
+    "axum",
+    "privacy",
+    "release",
+    "howto",
+    "design",
+    "ops",
+    "testing",
+    "performance",
+];
+const WORDS: [&str; 24] = [
+    "quiet", "careful", "deploy", "review", "policy", "session", "bulk", "owner", "edge", "guard", "signal", "trace",
+    "column", "index", "budget", "moderate", "publish", "draft", "proxy", "token", "schedule", "audit", "scope",
+    "cache",
+];
+
+/// Staff created by the seed, with their one-time passwords.
+pub struct Seeded {
+    pub accounts: Vec<(String, Role, String)>,
+    pub posts: usize,
+}
+
+pub async fn seed_demo(pool: &SqlitePool, posts: usize) -> anyhow::Result<Seeded> {
+    let existing: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(pool).await?;
+    if existing > 0 {
+        bail!("seed-demo only fills an empty database; this one already has {existing} user(s)");
+    }
+    let mut accounts = Vec::new();
+    let mut author_ids = Vec::new();
+    for (name, role) in
+        [("admin", Role::Admin), ("editor", Role::Editor), ("author", Role::Author), ("writer", Role::Author)]
+    {
+        let pass: String = secret::generate().chars().take(20).collect();
+        let hash = password::hash(pass.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let id =
+            users::insert(&mut *pool.acquire().await?, name, &hash, role).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        author_ids.push((id.0, name));
+        accounts.push((name.to_owned(), role, pass));
+    }
+    let mut tx = pool.begin().await?;
+    for (table, names) in [("categories", &CATEGORIES[..]), ("tags", &TAGS[..])] {
+        for name in names {
+            sqlx::query(&format!("insert into {table} (name, slug) values (?, ?)"))
+                .bind(name)
+                .bind(slugify(name))
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    let mut rng = fastrand::Rng::new();
+    for n in 1..=posts {
+        insert_post(&mut tx, &mut rng, n, &author_ids).await.with_context(|| format!("post {n}"))?;
+    }
+    tx.commit().await?;
+    Ok(Seeded { accounts, posts })
+}
+
+async fn insert_post(
+    tx: &mut sqlx::SqliteConnection,
+    rng: &mut fastrand::Rng,
+    n: usize,
+    authors: &[(i64, &str)],
+) -> anyhow::Result<()> {
+    let title = {
+        let k = rng.usize(3..7);
+        let t = words(rng, k);
+        format!("{}{}", t[..1].to_uppercase(), &t[1..])
+    };
+    let body = format!(
+        "## {}\n\n{}.\n\n- {}\n- {}\n\n{}.\n",
+        words(rng, 3),
+        words(rng, 40),
+        words(rng, 6),
+        words(rng, 6),
+        words(rng, 30)
+    );
+    let excerpt = words(rng, 18);
+    let (author, author_name) = authors[rng.usize(1..authors.len())];
+    let status = match rng.u8(..10) {
+        0..=5 => "published",
+        6..=7 => "draft",
+        _ => "review",
+    };
+    let age_minutes = rng.i64(60..(182 * 24 * 60));
+    let category = if rng.u8(..10) < 8 { Some(rng.i64(1..=CATEGORIES.len() as i64)) } else { None };
+    let stamp = format!("strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-{age_minutes} minutes')");
+    let published = if status == "published" { stamp.clone() } else { "null".to_owned() };
+    let id: i64 = sqlx::query_scalar(&format!(
+        "insert into posts (title, slug, body, excerpt, status, category_id, author_id, created_at, updated_at, published_at)
+         values (?, ?, ?, ?, ?, ?, ?, {stamp}, {stamp}, {published}) returning id"
+    ))
+    .bind(&title)
+    .bind(format!("{}-{n}", slugify(&title)))
+    .bind(&body)
+    .bind(&excerpt)
+    .bind(status)
+    .bind(category)
+    .bind(author)
+    .fetch_one(&mut *tx)
+    .await?;
+    let tag_count = rng.usize(0..4);
+    for tag in rng.choose_multiple(1..=TAGS.len() as i64, tag_count) {
+        sqlx::query("insert into post_tags (post_id, tag_id) values (?, ?)")
+            .bind(id)
+            .bind(tag)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "insert into post_revisions (post_id, editor_id, editor, title, body, excerpt) values (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(author)
+    .bind(author_name)
+    .bind(&title)
+    .bind(&body)
+    .bind(&excerpt)
+    .execute(&mut *tx)
+    .await?;
+    if status == "published" {
+        sqlx::query(&format!("insert into publish_events (post_id, actor, action, occurred_at) values (?, 'editor', 'published', {stamp})"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+fn words(rng: &mut fastrand::Rng, k: usize) -> String {
+    (0..k).map(|_| WORDS[rng.usize(..WORDS.len())]).collect::<Vec<_>>().join(" ")
+}

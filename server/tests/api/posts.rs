@@ -1,0 +1,327 @@
+//! Posts against the real server: scoped queries leave foreign posts alone on every path.
+
+use crate::helpers::*;
+use app::domain::Role;
+use serde_json::Value;
+
+async fn json(res: reqwest::Response) -> Value {
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert!(status.is_success(), "{status}: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Create a post through the API as `client`, returning its id.
+async fn create(app: &TestApp, client: &reqwest::Client, title: &str, body: &str) -> i64 {
+    json(app.post(client, "/admin/api/posts/create", &[("title", title), ("body", body)]).await).await.as_i64().unwrap()
+}
+
+async fn post_status(app: &TestApp, id: i64) -> String {
+    sqlx::query_scalar("select status from posts where id = ?").bind(id).fetch_one(&app.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn an_author_sees_only_own_posts_in_the_list_the_picker_and_the_export() {
+    let app = TestApp::spawn().await;
+    let (ann, bob) = (app.create_user("ann", Role::Author).await, app.create_user("bob", Role::Author).await);
+    let (ann_c, bob_c) = (app.signed_in(&ann).await, app.signed_in(&bob).await);
+    create(&app, &ann_c, "Ann's secret draft", "a").await;
+    create(&app, &bob_c, "Bob's own", "b").await;
+
+    let list = json(app.post(&bob_c, "/admin/api/posts/list", &[]).await).await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["rows"][0]["title"], "Bob's own");
+    // Filtering by the other author's id does not widen the scope.
+    let list = json(app.post(&bob_c, "/admin/api/posts/list", &[("author", &ann.id.0.to_string())]).await).await;
+    assert_eq!(list["total"], 0);
+    let authors = json(app.post(&bob_c, "/admin/api/posts/authors", &[]).await).await;
+    assert_eq!(authors.as_array().unwrap().len(), 1);
+    assert_eq!(authors[0]["username"], "bob");
+    let csv = bob_c.get(app.url("/admin/posts/export.csv?q=secret")).send().await.unwrap().text().await.unwrap();
+    assert!(!csv.contains("Ann's secret draft"), "{csv}");
+    let csv = bob_c.get(app.url("/admin/posts/export.csv")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+}
+
+#[tokio::test]
+async fn an_editor_sees_every_post_and_the_list_filters_sorts_and_pages() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let ed = app.create_user("ed", Role::Editor).await;
+    let (ann_c, ed_c) = (app.signed_in(&ann).await, app.signed_in(&ed).await);
+    for title in ["Gamma ray", "alpha wave", "Beta test"] {
+        create(&app, &ann_c, title, "x").await;
+    }
+    let list = json(app.post(&ed_c, "/admin/api/posts/list", &[("sort", "title"), ("dir", "asc")]).await).await;
+    let titles: Vec<_> =
+        list["rows"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(titles, ["alpha wave", "Beta test", "Gamma ray"]);
+    let list = json(app.post(&ed_c, "/admin/api/posts/list", &[("q", "ray")]).await).await;
+    assert_eq!(list["total"], 1);
+    let list = json(app.post(&ed_c, "/admin/api/posts/list", &[("q", "%")]).await).await;
+    assert_eq!(list["total"], 0, "a % in the search is a literal, not a wildcard");
+    let list = json(app.post(&ed_c, "/admin/api/posts/list", &[("per_page", "25"), ("page", "2")]).await).await;
+    assert_eq!((list["total"].as_i64(), list["rows"].as_array().unwrap().len()), (Some(3), 0));
+    let csv = ed_c
+        .get(app.url("/admin/posts/export.csv?sort=title&dir=desc&author="))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.lines().nth(1).unwrap().contains("Gamma ray"), "{csv}");
+}
+
+#[tokio::test]
+async fn status_or_author_in_the_body_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let bob = app.create_user("bob", Role::Author).await;
+    let client = app.signed_in(&ann).await;
+    let id = create(&app, &client, "Mine", "body").await;
+    let before: String =
+        sqlx::query_scalar("select title || status || author_id from posts").fetch_one(&app.pool).await.unwrap();
+    let bob_id = bob.id.0.to_string();
+    let id_s = id.to_string();
+    for (key, value) in [("status", "published"), ("author_id", bob_id.as_str()), ("published_at", "2020-01-01")] {
+        let form = [("id", id_s.as_str()), ("title", "Hijacked"), (key, value)];
+        let res = app.post(&client, "/admin/api/posts/update", &form).await;
+        assert_eq!(res.status(), 422, "{key}");
+        assert!(res.text().await.unwrap().contains(key));
+        let res = app.post(&client, "/admin/api/posts/create", &[("title", "Sneaky"), (key, value)]).await;
+        assert_eq!(res.status(), 422, "{key}");
+    }
+    let after: String =
+        sqlx::query_scalar("select title || status || author_id from posts").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(before, after);
+    assert_eq!(app.count("select count(*) from posts").await, 1);
+}
+
+#[tokio::test]
+async fn a_bulk_list_with_foreign_and_missing_ids_touches_only_the_callers_posts() {
+    let app = TestApp::spawn().await;
+    let (ann, bob) = (app.create_user("ann", Role::Author).await, app.create_user("bob", Role::Author).await);
+    let (ann_c, bob_c) = (app.signed_in(&ann).await, app.signed_in(&bob).await);
+    let ann_draft = create(&app, &ann_c, "Ann draft", "a").await;
+    let bob_draft = create(&app, &bob_c, "Bob draft", "b").await;
+    let bob_review = create(&app, &bob_c, "Bob review", "b").await;
+    app.post(&bob_c, "/admin/api/posts/submit", &[("id", &bob_review.to_string())]).await;
+    let ids = [ann_draft, bob_draft, bob_review, 999_999].map(|i| i.to_string());
+    let mut form = vec![("action", "delete")];
+    form.extend(ids.iter().map(|i| ("ids[]", i.as_str())));
+    let outcome = json(app.post(&bob_c, "/admin/api/posts/bulk", &form).await).await;
+    assert_eq!((outcome["changed"].as_i64(), outcome["skipped"].as_i64()), (Some(1), Some(3)));
+    assert_eq!(post_status(&app, ann_draft).await, "draft", "a foreign post survives");
+    assert_eq!(post_status(&app, bob_review).await, "review", "an author deletes only drafts");
+    assert_eq!(app.count(&format!("select count(*) from posts where id = {bob_draft}")).await, 0);
+    assert_eq!(app.audit_count("post.deleted").await, 1);
+}
+
+#[tokio::test]
+async fn one_bulk_publish_is_one_transaction_and_one_audit_event() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let ed = app.create_user("ed", Role::Editor).await;
+    let (ann_c, ed_c) = (app.signed_in(&ann).await, app.signed_in(&ed).await);
+    let ids: Vec<String> = [
+        create(&app, &ann_c, "One", "1").await,
+        create(&app, &ann_c, "Two", "2").await,
+        create(&app, &ann_c, "Three", "3").await,
+    ]
+    .map(|i| i.to_string())
+    .into();
+    let mut form = vec![("action", "publish")];
+    form.extend(ids.iter().map(|i| ("ids[]", i.as_str())));
+    form.push(("ids[]", "424242"));
+    let outcome = json(app.post(&ed_c, "/admin/api/posts/bulk", &form).await).await;
+    assert_eq!((outcome["changed"].as_i64(), outcome["skipped"].as_i64()), (Some(3), Some(1)));
+    assert_eq!(
+        app.count("select count(*) from posts where status = 'published' and published_at is not null").await,
+        3
+    );
+    assert_eq!(app.audit_count("post.published").await, 1);
+    assert_eq!(app.count("select count(*) from publish_events where action = 'published'").await, 3);
+    let again = json(app.post(&ed_c, "/admin/api/posts/bulk", &form).await).await;
+    assert_eq!(again["changed"], 0, "already published rows are skipped");
+}
+
+#[tokio::test]
+async fn the_editorial_workflow_reaches_the_public_site_and_leaves_it() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let ed = app.create_user("ed", Role::Editor).await;
+    let (ann_c, ed_c) = (app.signed_in(&ann).await, app.signed_in(&ed).await);
+    let id = create(&app, &ann_c, "Launch notes", "We *shipped*.").await.to_string();
+    let page = |client: reqwest::Client, path: &'static str| {
+        let url = app.url(path);
+        async move { client.get(url).header("accept", "text/html").send().await.unwrap() }
+    };
+    assert_eq!(page(app.client(), "/posts/launch-notes").await.status(), 404);
+    assert_eq!(app.post(&ann_c, "/admin/api/posts/publish", &[("id", &id)]).await.status(), 403);
+    assert_eq!(app.post(&ann_c, "/admin/api/posts/submit", &[("id", &id)]).await.status(), 200);
+    assert_eq!(app.post(&ann_c, "/admin/api/posts/submit", &[("id", &id)]).await.status(), 409);
+    assert_eq!(page(app.client(), "/posts/launch-notes").await.status(), 404, "in review is not public");
+    assert_eq!(app.post(&ed_c, "/admin/api/posts/publish", &[("id", &id)]).await.status(), 200);
+    let html = page(app.client(), "/posts/launch-notes").await.text().await.unwrap();
+    assert!(html.contains("<em>shipped</em>"), "{html}");
+    assert!(page(app.client(), "/").await.text().await.unwrap().contains("Launch notes"));
+    let edit = [("id", id.as_str()), ("title", "Changed by author")];
+    assert_eq!(
+        app.post(&ann_c, "/admin/api/posts/update", &edit).await.status(),
+        403,
+        "published: authors stop editing"
+    );
+    assert_eq!(app.post(&ed_c, "/admin/api/posts/unpublish", &[("id", &id)]).await.status(), 200);
+    assert_eq!(page(app.client(), "/posts/launch-notes").await.status(), 404);
+    assert_eq!(app.audit_count("post.published").await, 1);
+    assert_eq!(app.audit_count("post.unpublished").await, 1);
+    let history = json(app.post(&ann_c, "/admin/api/posts/history", &[("id", &id)]).await).await;
+    let actions: Vec<_> =
+        history.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(actions, ["unpublished", "published"]);
+}
+
+#[tokio::test]
+async fn a_script_in_markdown_comes_out_inert() {
+    let app = TestApp::spawn().await;
+    let ed = app.create_user("ed", Role::Editor).await;
+    let client = app.signed_in(&ed).await;
+    let body = "Hi <script>alert('x')</script> <img src=x onerror=alert(1)> [c](javascript:alert(2))";
+    let id = create(&app, &client, "Hostile", body).await.to_string();
+    app.post(&client, "/admin/api/posts/publish", &[("id", &id)]).await;
+    let html =
+        client.get(app.url("/posts/hostile")).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    let article = html.split("class=\"prose\"").nth(1).unwrap();
+    for bad in ["<script>alert", "onerror", "javascript:"] {
+        assert!(!article.contains(bad), "{bad} survived: {article}");
+    }
+    let preview = app.post(&client, "/admin/api/posts/preview", &[("body", body)]).await.text().await.unwrap();
+    assert!(!preview.contains("<script") && !preview.contains("onerror"), "{preview}");
+}
+
+#[tokio::test]
+async fn every_save_keeps_a_revision_that_can_be_restored() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let client = app.signed_in(&ann).await;
+    let id = create(&app, &client, "First title", "first body").await.to_string();
+    let save = [("id", id.as_str()), ("title", "Second title"), ("slug", "first-title"), ("body", "second body")];
+    assert_eq!(app.post(&client, "/admin/api/posts/update", &save).await.status(), 200);
+    let revisions = json(app.post(&client, "/admin/api/posts/revisions", &[("id", &id)]).await).await;
+    assert_eq!(revisions.as_array().unwrap().len(), 2);
+    let first = revisions[1]["id"].to_string();
+    assert_eq!(
+        app.post(&client, "/admin/api/posts/restore", &[("id", &id), ("revision_id", &first)]).await.status(),
+        200
+    );
+    let post = json(app.post(&client, "/admin/api/posts/get", &[("id", &id)]).await).await;
+    assert_eq!((post["title"].as_str(), post["body"].as_str()), (Some("First title"), Some("first body")));
+    assert_eq!(app.audit_count("post.restored").await, 1);
+    // A revision of another post cannot be restored into this one.
+    let other = create(&app, &client, "Other", "other body").await.to_string();
+    let theirs =
+        json(app.post(&client, "/admin/api/posts/revisions", &[("id", &other)]).await).await[0]["id"].to_string();
+    assert_eq!(
+        app.post(&client, "/admin/api/posts/restore", &[("id", &id), ("revision_id", &theirs)]).await.status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn a_taken_slug_is_a_field_error_not_a_500() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let client = app.signed_in(&ann).await;
+    create(&app, &client, "Same title", "x").await;
+    let res = app.post(&client, "/admin/api/posts/create", &[("title", "Same title")]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("\"field\":\"slug\""));
+    let res = app.post(&client, "/admin/api/posts/create", &[("title", "X"), ("category_id", "77")]).await;
+    assert_eq!(res.status(), 422, "an unknown category is a field error");
+}
+
+#[tokio::test]
+async fn a_scheduled_post_publishes_itself_at_its_time() {
+    let app = TestApp::spawn().await;
+    let ed = app.create_user("ed", Role::Editor).await;
+    let client = app.signed_in(&ed).await;
+    let id = create(&app, &client, "Later", "soon").await;
+    let res =
+        app.post(&client, "/admin/api/posts/schedule", &[("id", &id.to_string()), ("at", "2000-01-01T00:00")]).await;
+    assert_eq!(res.status(), 422, "the past is refused");
+    let res =
+        app.post(&client, "/admin/api/posts/schedule", &[("id", &id.to_string()), ("at", "2099-05-01T08:30")]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app::ssr::posts::publish_due(&app.pool).await.unwrap(), 0, "not due yet");
+    sqlx::query("update posts set scheduled_at = '2001-01-01T00:00:00.000Z'").execute(&app.pool).await.unwrap();
+    assert_eq!(app::ssr::posts::publish_due(&app.pool).await.unwrap(), 1);
+    assert_eq!(post_status(&app, id).await, "published");
+    let actor: String = sqlx::query_scalar("select actor_label from audit_events where action = 'post.published'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(actor, "system");
+}
+
+#[tokio::test]
+async fn overview_counts_stay_inside_the_callers_scope() {
+    let app = TestApp::spawn().await;
+    let (ann, bob) = (app.create_user("ann", Role::Author).await, app.create_user("bob", Role::Author).await);
+    let (ann_c, bob_c) = (app.signed_in(&ann).await, app.signed_in(&bob).await);
+    create(&app, &ann_c, "A1", "").await;
+    create(&app, &ann_c, "A2", "").await;
+    create(&app, &bob_c, "B1", "").await;
+    let counts = json(app.post(&bob_c, "/admin/api/posts/counts", &[]).await).await;
+    assert_eq!(counts["drafts"], 1);
+    assert_eq!(counts["weekly"].as_array().unwrap().len(), 12);
+}
+
+#[tokio::test]
+async fn taxonomy_changes_are_audited_and_deleting_a_category_keeps_its_posts() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let client = app.signed_in(&ada).await;
+    let cat =
+        json(app.post(&client, "/admin/api/categories/create", &[("name", "Release Notes")]).await).await.to_string();
+    let dup = app.post(&client, "/admin/api/categories/create", &[("name", "Other"), ("slug", "release-notes")]).await;
+    assert_eq!(dup.status(), 422);
+    let id =
+        json(app.post(&client, "/admin/api/posts/create", &[("title", "Filed"), ("category_id", &cat)]).await).await;
+    assert_eq!(app.post(&client, "/admin/api/categories/delete", &[("id", &cat)]).await.status(), 200);
+    let category: Option<i64> = sqlx::query_scalar("select category_id from posts where id = ?")
+        .bind(id.as_i64())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(category, None);
+    assert_eq!(app.audit_count("category.created").await, 1);
+    assert_eq!(app.audit_count("category.deleted").await, 1);
+    let tag = json(app.post(&client, "/admin/api/tags/create", &[("name", "Rust")]).await).await.to_string();
+    assert_eq!(
+        app.post(&client, "/admin/api/tags/update", &[("id", &tag), ("name", "Rust lang"), ("slug", "rust-lang")])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(app.audit_count("tag.updated").await, 1);
+}
+
+#[tokio::test]
+async fn an_anonymous_export_is_refused() {
+    let app = TestApp::spawn().await;
+    let res = app.client().get(app.url("/admin/posts/export.csv")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn another_authors_edit_page_is_not_found() {
+    let app = TestApp::spawn().await;
+    let (ann, bob) = (app.create_user("ann", Role::Author).await, app.create_user("bob", Role::Author).await);
+    let ann_c = app.signed_in(&ann).await;
+    let id = create(&app, &ann_c, "Ann only", "x").await;
+    let bob_c = app.signed_in(&bob).await;
+    let res = bob_c.get(app.url(&format!("/admin/posts/{id}"))).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    assert!(!res.text().await.unwrap().contains("Ann only"));
+}
