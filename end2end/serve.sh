@@ -4,7 +4,7 @@
 set -euo pipefail
 bin="${INKWARDEN_BIN:?set INKWARDEN_BIN to the inkwarden binary (cargo xtask test does)}"
 export DATABASE_URL="sqlite://${E2E_DATA_DIR:?}/e2e.db"
-for account in admin:admin editor:editor author:author; do
+for account in admin:admin editor:editor author:author writer:author; do
   printf '%s\n' "${E2E_PASSWORD:?}" | "$bin" user create --username "${account%%:*}" --role "${account##*:}" --password-stdin
 done
 exec "$bin" serve --insecure-cookies --addr "127.0.0.1:${PORT:?}"

@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("posts") view=pages::PostsPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/new") view=pages::NewPostPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/:id") view=pages::EditPostPage ssr=SsrMode::Async/>
+                    <Route path=path!("comments") view=pages::CommentsPage ssr=SsrMode::Async/>
                     <Route path=path!("categories") view=pages::CategoriesPage ssr=SsrMode::Async/>
                     <Route path=path!("tags") view=pages::TagsPage ssr=SsrMode::Async/>
                     <Route path=path!("users") view=pages::UsersPage ssr=SsrMode::Async/>

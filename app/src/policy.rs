@@ -170,10 +170,11 @@ pub struct NavItem {
 }
 
 /// Dashboard sections that exist today, each with the capability it needs. Later sections
-/// (comments, API tokens, settings) join this list when their pages land.
+/// (API tokens, settings) join this list when their pages land.
 pub const SECTIONS: &[NavItem] = &[
     NavItem { label: "Overview", href: "/admin", needs: Capability::UseDashboard },
     NavItem { label: "Posts", href: "/admin/posts", needs: Capability::CreatePost },
+    NavItem { label: "Comments", href: "/admin/comments", needs: Capability::ModerateComments },
     NavItem { label: "Categories", href: "/admin/categories", needs: Capability::ManageTaxonomy },
     NavItem { label: "Tags", href: "/admin/tags", needs: Capability::ManageTaxonomy },
     NavItem { label: "Users", href: "/admin/users", needs: Capability::ManageUsers },
@@ -338,15 +339,14 @@ mod tests {
 
     #[test]
     fn author_and_editor_see_no_admin_links() {
-        for role in [Role::Author, Role::Editor] {
-            let labels: Vec<_> = nav_items(role).iter().map(|i| i.label).collect();
-            assert_eq!(labels, ["Overview", "Posts"], "{role}");
-        }
+        let labels = |role| nav_items(role).iter().map(|i| i.label).collect::<Vec<_>>();
+        assert_eq!(labels(Role::Author), ["Overview", "Posts"]);
+        assert_eq!(labels(Role::Editor), ["Overview", "Posts", "Comments"]);
     }
 
     #[test]
     fn admin_sees_users_and_audit_log() {
         let labels: Vec<_> = nav_items(Role::Admin).iter().map(|i| i.label).collect();
-        assert_eq!(labels, ["Overview", "Posts", "Categories", "Tags", "Users", "Audit log"]);
+        assert_eq!(labels, ["Overview", "Posts", "Comments", "Categories", "Tags", "Users", "Audit log"]);
     }
 }

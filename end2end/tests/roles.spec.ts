@@ -2,8 +2,8 @@ import { expect, test } from "@playwright/test";
 import { expectAccessible, hydrated, navLinks, signIn, signOut } from "./support";
 
 const journeys = [
-  { username: "admin", role: "Admin", links: ["Overview", "Posts", "Categories", "Tags", "Users", "Audit log"] },
-  { username: "editor", role: "Editor", links: ["Overview", "Posts"] },
+  { username: "admin", role: "Admin", links: ["Overview", "Posts", "Comments", "Categories", "Tags", "Users", "Audit log"] },
+  { username: "editor", role: "Editor", links: ["Overview", "Posts", "Comments"] },
   { username: "author", role: "Author", links: ["Overview", "Posts"] },
 ];
 
@@ -29,7 +29,7 @@ for (const { username, role, links } of journeys) {
 test("an author who types an admin URL gets the access-denied page", async ({ page }) => {
   await signIn(page, "author");
   await expect(page).toHaveURL(/\/admin$/);
-  for (const path of ["/admin/users", "/admin/audit", "/admin/categories", "/admin/tags"]) {
+  for (const path of ["/admin/users", "/admin/audit", "/admin/categories", "/admin/tags", "/admin/comments"]) {
     const response = await page.goto(path);
     expect(response?.status()).toBe(403);
     await expect(page.getByRole("heading", { name: "Access denied" })).toBeVisible();

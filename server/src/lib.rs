@@ -3,6 +3,7 @@
 //! same application on port 0.
 
 pub mod cli;
+pub mod comments;
 pub mod config;
 pub mod export;
 pub mod security;

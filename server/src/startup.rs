@@ -8,7 +8,11 @@ use app::{
     ssr::{AppContext, ServerConfig},
     App,
 };
-use axum::{middleware, routing::get, Router};
+use axum::{
+    middleware,
+    routing::{get, post},
+    Router,
+};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -85,11 +89,15 @@ pub fn build_router(pool: SqlitePool, settings: &Settings) -> Router {
         .with_expiry(Expiry::OnInactivity(idle));
     let context = AppContext { pool, config: Arc::new(config.clone()) };
     let routes = generate_route_list(App);
-    let export_context = context.clone();
+    let (export_context, comment_context) = (context.clone(), context.clone());
     Router::new()
         .route(
             "/admin/posts/export.csv",
             get(move |session, query| crate::export::posts_csv(export_context.clone(), session, query)),
+        )
+        .route(
+            "/posts/{slug}/comments",
+            post(move |slug, ip, form| crate::comments::submit(comment_context.clone(), slug, ip, form)),
         )
         .leptos_routes_with_context(&leptos_options, routes, move || provide_context(context.clone()), {
             let options = leptos_options.clone();

@@ -15,7 +15,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   run [ARGS…]         release build, then `inkwarden serve --insecure-cookies ARGS…`
                       on data/inkwarden.db (plain HTTP, for local use)
   test                format check, unit + integration tests, release build,
-                      end-to-end tests in headless Chromium";
+                      end-to-end tests in headless Chromium
+  e2e [--debug]       only the build and the end-to-end tests (debug: faster build)";
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const OUTPUT_NAME: &str = "inkwarden";
@@ -28,6 +29,7 @@ fn main() -> Result<()> {
         Some("build") => build(args.iter().any(|a| a == "--release")),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("e2e") => e2e(!args.iter().any(|a| a == "--debug")),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2)
@@ -74,10 +76,16 @@ fn run(extra: &[String]) -> Result<()> {
 fn test() -> Result<()> {
     sh(cargo().args(["fmt", "--all", "--", "--check"]))?;
     sh(cargo().args(["test", "--locked", "-p", "app", "-p", "server"]))?;
-    build(true)?;
+    e2e(true)
+}
+
+/// Build, then drive the real binary with Playwright in Debian's Chromium.
+fn e2e(release: bool) -> Result<()> {
+    build(release)?;
     ensure_chromium()?;
     npm_install(Path::new("end2end"))?;
-    let bin = fs::canonicalize(target_dir().join("release").join(OUTPUT_NAME))?;
+    let profile = if release { "release" } else { "debug" };
+    let bin = fs::canonicalize(target_dir().join(profile).join(OUTPUT_NAME))?;
     let site = fs::canonicalize(target_dir().join("site"))?;
     sh(Command::new("npx")
         .args(["playwright", "test"])

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod comments;
 pub mod posts;
 pub mod profile;
 pub mod public;

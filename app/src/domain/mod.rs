@@ -151,10 +151,12 @@ pub enum AuditAction {
     TagCreated,
     TagUpdated,
     TagDeleted,
+    CommentsModerated,
+    SettingsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -175,6 +177,8 @@ impl AuditAction {
         AuditAction::TagCreated,
         AuditAction::TagUpdated,
         AuditAction::TagDeleted,
+        AuditAction::CommentsModerated,
+        AuditAction::SettingsChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -199,6 +203,8 @@ impl AuditAction {
             AuditAction::TagCreated => "tag.created",
             AuditAction::TagUpdated => "tag.updated",
             AuditAction::TagDeleted => "tag.deleted",
+            AuditAction::CommentsModerated => "comments.moderated",
+            AuditAction::SettingsChanged => "settings.changed",
         }
     }
 

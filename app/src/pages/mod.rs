@@ -2,6 +2,7 @@
 //! (or redirects to the login page) and provides the actor to them.
 
 mod audit;
+mod comments;
 mod layout;
 mod login;
 mod overview;
@@ -12,6 +13,7 @@ mod taxonomy;
 mod users;
 
 pub use audit::AuditPage;
+pub use comments::CommentsPage;
 pub use layout::{ActorResource, AdminLayout};
 pub use login::{LoginPage, SetupPage};
 pub use overview::Overview;

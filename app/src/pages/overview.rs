@@ -1,6 +1,6 @@
 use super::ActorResource;
 use crate::{
-    api::posts::list::fetch_post_counts,
+    api::{comments::fetch_comment_counts, posts::list::fetch_post_counts},
     domain::PostCounts,
     policy::{allows, Capability},
 };
@@ -12,12 +12,15 @@ use leptos_meta::Title;
 pub fn Overview() -> impl IntoView {
     let me = expect_context::<ActorResource>();
     let counts = Resource::new(|| (), |_| fetch_post_counts());
+    // Authors are refused (403) and simply see no comment figures.
+    let comment_counts = Resource::new(|| (), |_| fetch_comment_counts());
     view! {
         <Title text="Overview"/>
         <h1>"Overview"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let counts = counts.await.unwrap_or_default();
+                let comments = comment_counts.await.ok();
                 me.await.ok().map(|actor| {
                     let rights = Capability::ALL
                         .into_iter()
@@ -26,11 +29,17 @@ pub fn Overview() -> impl IntoView {
                         .collect_view();
                     view! {
                         <p>"Signed in as " <strong>{actor.username.clone()}</strong> ", " {actor.role.label()} "."</p>
-                        <Counts counts=counts.clone()/>
+                        <Counts counts=counts.clone() pending=comments.as_ref().map(|c| c.0)/>
                         <section class="card">
                             <h2>"Posts published per week"</h2>
-                            <WeeklyChart weeks=counts.weekly/>
+                            <WeeklyChart weeks=counts.weekly label="Posts published"/>
                         </section>
+                        {comments.map(|(_, weekly)| view! {
+                            <section class="card">
+                                <h2>"Comments received per week"</h2>
+                                <WeeklyChart weeks=weekly label="Comments received"/>
+                            </section>
+                        })}
                         <section class="card">
                             <h2>"What your role can do"</h2>
                             <ul>{rights}</ul>
@@ -43,7 +52,7 @@ pub fn Overview() -> impl IntoView {
 }
 
 #[component]
-fn Counts(counts: PostCounts) -> impl IntoView {
+fn Counts(counts: PostCounts, pending: Option<i64>) -> impl IntoView {
     let tile = |label: &'static str, n: i64, href: &'static str| {
         view! { <a class="tile" href=href><span class="tile-n">{n}</span><span>{label}</span></a> }
     };
@@ -52,13 +61,14 @@ fn Counts(counts: PostCounts) -> impl IntoView {
             {tile("Drafts", counts.drafts, "/admin/posts?status=draft")}
             {tile("In review", counts.in_review, "/admin/posts?status=review")}
             {tile("Published", counts.published, "/admin/posts?status=published")}
+            {pending.map(|n| tile("Pending comments", n, "/admin/comments?status=pending"))}
         </div>
     }
 }
 
 /// A bar chart drawn as SVG, with a text alternative listing every bar.
 #[component]
-pub fn WeeklyChart(weeks: Vec<(String, i64)>) -> impl IntoView {
+pub fn WeeklyChart(weeks: Vec<(String, i64)>, label: &'static str) -> impl IntoView {
     const W: f64 = 640.0;
     const H: f64 = 160.0;
     let max = weeks.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f64;
@@ -80,7 +90,7 @@ pub fn WeeklyChart(weeks: Vec<(String, i64)>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <svg class="chart" viewBox=format!("0 0 {W} {H}") role="img" aria-label=format!("Posts published per week. {summary}")>
+        <svg class="chart" viewBox=format!("0 0 {W} {H}") role="img" aria-label=format!("{label} per week. {summary}")>
             {bars}
         </svg>
     }

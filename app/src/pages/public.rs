@@ -1,7 +1,10 @@
 use super::query_number;
 use crate::{
-    api::public::{get_published_post, list_published_posts},
-    domain::PublicPost,
+    api::{
+        comments::list_approved_comments,
+        public::{get_published_post, list_published_posts},
+    },
+    domain::{PublicComment, PublicPost},
     error::AppError,
 };
 use leptos::{
@@ -9,7 +12,10 @@ use leptos::{
     prelude::*,
 };
 use leptos_meta::{Meta, Title};
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+};
 
 /// `/`: published posts, newest first, ten to a page.
 #[component]
@@ -57,13 +63,18 @@ fn Teaser(post: PublicPost) -> impl IntoView {
 #[component]
 pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
-    let post = Resource::new(move || params.read().get("slug").unwrap_or_default(), get_published_post);
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let post = Resource::new(slug, get_published_post);
+    let comments = Resource::new(slug, list_approved_comments);
     view! {
         <main id="main" class="public">
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match post.await {
-                        Ok(post) => EitherOf3::A(view! { <Article post/> }),
+                        Ok(post) => EitherOf3::A(view! {
+                            <Article post=post.clone()/>
+                            <Comments slug=post.slug comments=comments.await.unwrap_or_default()/>
+                        }),
                         Err(AppError::NotFound) => EitherOf3::B(view! { <NotFoundBody/> }),
                         Err(e) => EitherOf3::C(view! { <p role="alert">{e.to_string()}</p> }),
                     }
@@ -87,6 +98,49 @@ fn Article(post: PublicPost) -> impl IntoView {
                 {post.category.map(|c| format!(" · {c}"))}</p>
             <div class="prose" inner_html=post.html></div>
         </article>
+    }
+}
+
+/// Approved comments (as plain text: nothing a commenter writes runs) and the comment form,
+/// a real form POST that works without JavaScript.
+#[component]
+fn Comments(slug: String, comments: Vec<PublicComment>) -> impl IntoView {
+    let query = use_query_map();
+    let received = move || query.read().get("comment").as_deref() == Some("received");
+    let count = comments.len();
+    let list = comments
+        .into_iter()
+        .map(|c| {
+            view! {
+                <li>
+                    <p class="hint">{format!("{} · {}", c.author_name, c.created_at.get(..10).unwrap_or(&c.created_at))}</p>
+                    <p class="comment-body">{c.body}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section id="comments" class="comments" aria-labelledby="comments-title">
+            <h2 id="comments-title">{format!("Comments ({count})")}</h2>
+            <ol class="comment-list">{list}</ol>
+            <Show when=received>
+                <p class="toast" role="status">"Thank you! Your comment will appear once a moderator approves it."</p>
+            </Show>
+            <h3>"Leave a comment"</h3>
+            <form method="post" action=format!("/posts/{slug}/comments") class="comment-form">
+                <label for="comment-name">"Name"</label>
+                <input id="comment-name" name="name" required maxlength="80" autocomplete="name"/>
+                <label for="comment-email">"Email (optional, never shown)"</label>
+                <input id="comment-email" name="email" type="email" maxlength="254" autocomplete="email"/>
+                <label for="comment-body">"Comment"</label>
+                <textarea id="comment-body" name="body" required maxlength="5000" rows="5"></textarea>
+                <div class="hp" aria-hidden="true">
+                    <label for="comment-website">"Leave this field empty"</label>
+                    <input id="comment-website" name="website" tabindex="-1" autocomplete="off"/>
+                </div>
+                <button type="submit">"Post comment"</button>
+            </form>
+        </section>
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod auth;
 mod cli;
+mod comments;
 mod hardening;
 mod helpers;
 mod matrix;

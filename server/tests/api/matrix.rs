@@ -28,6 +28,7 @@ struct Cell {
     revision: i64,
     category: i64,
     tag: i64,
+    comment: i64,
 }
 
 type Form = fn(&Cell) -> Vec<(&'static str, String)>;
@@ -106,6 +107,9 @@ fn tag_rename(c: &Cell) -> Vec<(&'static str, String)> {
 fn tag_id(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("id", c.tag.to_string())]
 }
+fn approve_comment(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("action", "approve".into()), ("ids[]", c.comment.to_string())]
+}
 fn slug(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("slug", c.slug.clone())]
 }
@@ -151,6 +155,10 @@ const MATRIX: &[Row] = &[
     Row { path: "/admin/api/tags/create",             post: Draft, form: new_term,            expect: ADMINS },
     Row { path: "/admin/api/tags/update",             post: Draft, form: tag_rename,          expect: ADMINS },
     Row { path: "/admin/api/tags/delete",             post: Draft, form: tag_id,              expect: ADMINS },
+    Row { path: "/admin/api/comments/list",           post: Published, form: nothing,         expect: EDITORS },
+    Row { path: "/admin/api/comments/counts",         post: Published, form: nothing,         expect: EDITORS },
+    Row { path: "/admin/api/comments/moderate",       post: Published, form: approve_comment, expect: EDITORS },
+    Row { path: "/api/public/comments/list",          post: Published, form: slug,            expect: [200; 6] },
     Row { path: "/api/public/posts/list",             post: Published, form: nothing,         expect: [200; 6] },
     Row { path: "/api/public/posts/get",              post: Published, form: slug,            expect: [200; 6] },
     Row { path: "/api/public/posts/get",              post: Draft, form: slug,                expect: [404; 6] },
@@ -191,6 +199,7 @@ async fn side_effects(app: &TestApp) -> Vec<String> {
         "select coalesce(group_concat(id || name || slug), '') from (select * from categories order by id)",
         "select coalesce(group_concat(id || name || slug), '') from (select * from tags order by id)",
         "select count(*) || '/' || (select count(*) from publish_events) from post_revisions",
+        "select coalesce(group_concat(id || status, '|'), '') from (select * from comments order by id)",
         "select count(*) from audit_events where action not in ('auth.login', 'auth.login_failed')",
     ] {
         seen.push(sqlx::query_scalar::<_, String>(&format!("select cast(({sql}) as text)")).fetch_one(&app.pool).await.unwrap());
@@ -198,7 +207,7 @@ async fn side_effects(app: &TestApp) -> Vec<String> {
     seen
 }
 
-async fn fixture(app: &TestApp, owner: &TestUser, status: PostStatus, n: usize) -> (i64, String, i64, i64, i64) {
+async fn fixture(app: &TestApp, owner: &TestUser, status: PostStatus, n: usize) -> (i64, String, i64, i64, i64, i64) {
     let one = |sql: String| async move { sqlx::query_scalar::<_, i64>(&sql).fetch_one(&app.pool).await.unwrap() };
     let category = one(format!("insert into categories (name, slug) values ('Cat {n}', 'cat-{n}') returning id")).await;
     let tag = one(format!("insert into tags (name, slug) values ('Tag {n}', 'tag-{n}') returning id")).await;
@@ -215,7 +224,10 @@ async fn fixture(app: &TestApp, owner: &TestUser, status: PostStatus, n: usize) 
         owner.id.0
     ))
     .await;
-    (post, slug, revision, category, tag)
+    let comment =
+        one(format!("insert into comments (post_id, author_name, body) values ({post}, 'Reader', 'Hi') returning id"))
+            .await;
+    (post, slug, revision, category, tag, comment)
 }
 
 #[tokio::test]
@@ -227,9 +239,9 @@ async fn every_server_function_answers_every_caller_as_the_matrix_says() {
         for (c, caller) in CALLERS.into_iter().enumerate() {
             n += 1;
             let owner = app.create_user(&format!("owner{n}"), Role::Author).await;
-            let (post, slug, revision, category, tag) = fixture(&app, &owner, row.post, n).await;
+            let (post, slug, revision, category, tag, comment) = fixture(&app, &owner, row.post, n).await;
             let (client, user) = caller_client(&app, caller, &format!("caller{n}"), &owner).await;
-            let cell = Cell { user, post, slug, revision, category, tag };
+            let cell = Cell { user, post, slug, revision, category, tag, comment };
             let before = side_effects(&app).await;
             let form = (row.form)(&cell);
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();

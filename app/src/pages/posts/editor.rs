@@ -223,9 +223,13 @@ fn PostFields(
         }
     };
     guard_unsaved_changes(dirty);
-    let category_options = categories
-        .into_iter()
-        .map(|c| view! { <option value=c.id selected=p.category_id == Some(c.id)>{c.name}</option> })
+    // "None" lives in the same list: an empty dynamic list inside a <select> breaks hydration.
+    let category_options = std::iter::once((None, "None".to_owned()))
+        .chain(categories.into_iter().map(|c| (Some(c.id), c.name)))
+        .map(|(id, name)| {
+            let value = id.map(|i| i.to_string()).unwrap_or_default();
+            view! { <option value=value selected=p.category_id == id>{name}</option> }
+        })
         .collect_view();
     let tag_boxes = tags
         .into_iter()
@@ -253,7 +257,7 @@ fn PostFields(
             <textarea id="excerpt" name="excerpt" rows="2" maxlength="1000">{p.excerpt.clone()}</textarea>
             <FieldMessage error field="excerpt"/>
             <label for="category_id">"Category"</label>
-            <select id="category_id" name="category_id"><option value="">"None"</option>{category_options}</select>
+            <select id="category_id" name="category_id">{category_options}</select>
             <FieldMessage error field="category_id"/>
             <fieldset class="tags"><legend>"Tags"</legend>{tag_boxes}</fieldset>
             <FieldMessage error field="tags"/>

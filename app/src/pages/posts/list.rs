@@ -68,25 +68,32 @@ pub fn PostsPage() -> impl IntoView {
 fn Filters(authors: Vec<AuthorOption>, categories: Vec<Term>, tags: Vec<Term>) -> impl IntoView {
     let query = use_query_map();
     let current = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
-    let option = move |key: &'static str, value: String, label: String| {
-        let selected = current(key) == value;
-        view! { <option value=value selected=selected>{label}</option> }
+    // Every select gets its "any" option in the same list: an empty dynamic list inside a
+    // <select> leaves no hydration marker (the parser drops it) and breaks hydration.
+    let options = move |key: &'static str, any: &'static str, items: Vec<(String, String)>| {
+        std::iter::once((String::new(), any.to_owned()))
+            .chain(items)
+            .map(|(value, label)| {
+                let selected = current(key) == value;
+                view! { <option value=value selected=selected>{label}</option> }
+            })
+            .collect_view()
     };
-    let statuses = PostStatus::ALL.map(|s| option("status", s.as_str().into(), s.label().into())).collect_view();
-    let authors = authors.into_iter().map(|a| option("author", a.id.0.to_string(), a.username)).collect_view();
-    let categories = categories.into_iter().map(|c| option("category", c.id.to_string(), c.name)).collect_view();
-    let tags = tags.into_iter().map(|t| option("tag", t.id.to_string(), t.name)).collect_view();
+    let statuses = options("status", "Any", PostStatus::ALL.map(|s| (s.as_str().into(), s.label().into())).into());
+    let authors = options("author", "Anyone", authors.into_iter().map(|a| (a.id.0.to_string(), a.username)).collect());
+    let categories = options("category", "Any", categories.into_iter().map(|c| (c.id.to_string(), c.name)).collect());
+    let tags = options("tag", "Any", tags.into_iter().map(|t| (t.id.to_string(), t.name)).collect());
     view! {
         <Form method="get" action="" attr:class="filters">
             <div><label for="q">"Search"</label><input id="q" name="q" type="search" value=current("q")/></div>
             <div><label for="status">"Status"</label>
-                <select id="status" name="status"><option value="">"Any"</option>{statuses}</select></div>
+                <select id="status" name="status">{statuses}</select></div>
             <div><label for="author">"Author"</label>
-                <select id="author" name="author"><option value="">"Anyone"</option>{authors}</select></div>
+                <select id="author" name="author">{authors}</select></div>
             <div><label for="category">"Category"</label>
-                <select id="category" name="category"><option value="">"Any"</option>{categories}</select></div>
+                <select id="category" name="category">{categories}</select></div>
             <div><label for="tag">"Tag"</label>
-                <select id="tag" name="tag"><option value="">"Any"</option>{tags}</select></div>
+                <select id="tag" name="tag">{tags}</select></div>
             <input type="hidden" name="sort" value=current("sort")/>
             <input type="hidden" name="dir" value=current("dir")/>
             <input type="hidden" name="per_page" value=current("per_page")/>

@@ -1,0 +1,131 @@
+//! Comment moderation (editors and admins) and the public list of approved comments.
+
+use crate::{
+    domain::{CommentRow, Page, PublicComment},
+    error::AppError,
+};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Most ids one moderation request may list; larger selections send the filter instead.
+pub const MAX_IDS: usize = 1_000;
+
+/// What a moderation did: rows changed, and rows skipped (already in that state, or gone).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationOutcome {
+    pub changed: usize,
+    pub skipped: usize,
+}
+
+#[cfg(feature = "ssr")]
+fn filter(
+    status: Option<String>,
+    post_id: Option<i64>,
+    q: Option<String>,
+) -> Result<crate::ssr::comments::CommentFilter, AppError> {
+    use crate::domain::{CommentStatus, PostId};
+    let status = match status.as_deref().filter(|s| !s.is_empty() && *s != "all") {
+        None => None,
+        Some(s) => Some(CommentStatus::parse(s).ok_or_else(|| AppError::invalid("status", "Unknown comment status."))?),
+    };
+    Ok(crate::ssr::comments::CommentFilter { status, post: post_id.map(PostId), q: q.filter(|q| !q.trim().is_empty()) })
+}
+
+/// The moderation queue, filtered by status, post and text, paged. Editors and admins.
+#[server(prefix = "/admin/api", endpoint = "comments/list")]
+pub async fn list_comments(
+    #[server(default)] status: Option<String>,
+    #[server(default)] post_id: Option<i64>,
+    #[server(default)] q: Option<String>,
+    #[server(default)] sort: Option<String>,
+    #[server(default)] page: Option<i64>,
+    #[server(default)] per_page: Option<i64>,
+) -> Result<Page<CommentRow>, AppError> {
+    use crate::{
+        policy::{require, Capability},
+        ssr::{auth, comments, context},
+    };
+    let actor = auth::current_actor().await?;
+    require(&actor, Capability::ModerateComments)?;
+    let filter = filter(status, post_id, q)?;
+    let (page, per_page) = super::paging(page, per_page);
+    let newest_first = sort.as_deref() != Some("oldest");
+    Ok(comments::list(&context()?.pool, &filter, newest_first, page, per_page).await?)
+}
+
+/// Approve, reject, mark as spam or delete comments: the listed `ids[]`, or with
+/// `all_matching=true` every comment matching the filter (`status`, `post_id`, `q`). One
+/// transaction and one audit event holding the count and the ids. Editors and admins.
+#[server(prefix = "/admin/api", endpoint = "comments/moderate")]
+#[allow(clippy::too_many_arguments)]
+pub async fn moderate_comments(
+    action: String,
+    #[server(default)] ids: Vec<i64>,
+    #[server(default)] all_matching: bool,
+    #[server(default)] status: Option<String>,
+    #[server(default)] post_id: Option<i64>,
+    #[server(default)] q: Option<String>,
+) -> Result<ModerationOutcome, AppError> {
+    use crate::{
+        domain::{AuditAction, CommentId, Moderation},
+        policy::{require, Capability},
+        ssr::{
+            audit::{self, AuditActor, AuditEvent},
+            auth,
+            comments::{self, Selection},
+            context,
+        },
+    };
+    let actor = auth::current_actor().await?;
+    require(&actor, Capability::ModerateComments)?;
+    let action = Moderation::parse(&action)
+        .ok_or_else(|| AppError::invalid("action", "Choose approve, reject, spam or delete."))?;
+    let selection = if all_matching {
+        Selection::Matching(filter(status, post_id, q)?)
+    } else if ids.len() > MAX_IDS {
+        return Err(AppError::invalid("ids", format!("List at most {MAX_IDS} comments, or select all matching.")));
+    } else {
+        let mut ids: Vec<CommentId> = ids.into_iter().map(CommentId).collect();
+        ids.sort();
+        ids.dedup();
+        Selection::Ids(ids)
+    };
+    let ctx = context()?;
+    // IMMEDIATE takes the write lock up front, so the count and the change see the same rows.
+    let mut tx = ctx.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let matched = match &selection {
+        Selection::Ids(ids) => ids.len(),
+        Selection::Matching(f) => comments::count_in(&mut tx, f).await? as usize,
+    };
+    let changed = comments::moderate(&mut tx, action, &selection).await?;
+    if !changed.is_empty() {
+        let details = serde_json::json!({ "action": action.as_str(), "count": changed.len(), "all_matching": all_matching, "ids": changed });
+        audit::record(
+            &mut tx,
+            AuditEvent::new(AuditActor::User(&actor), AuditAction::CommentsModerated).details(details),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(ModerationOutcome { changed: changed.len(), skipped: matched.saturating_sub(changed.len()) })
+}
+
+/// Approved comments of a published post, oldest first. Anyone.
+#[server(prefix = "/api/public", endpoint = "comments/list")]
+pub async fn list_approved_comments(slug: String) -> Result<Vec<PublicComment>, AppError> {
+    use crate::ssr::{comments, context};
+    Ok(comments::approved_for(&context()?.pool, &slug).await?)
+}
+
+/// Pending comments and comments received per week (twelve weeks) for the overview.
+/// Editors and admins.
+#[server(prefix = "/admin/api", endpoint = "comments/counts")]
+pub async fn fetch_comment_counts() -> Result<(i64, Vec<(String, i64)>), AppError> {
+    use crate::{
+        policy::{require, Capability},
+        ssr::{auth, comments, context},
+    };
+    let actor = auth::current_actor().await?;
+    require(&actor, Capability::ModerateComments)?;
+    Ok(comments::overview(&context()?.pool, 12).await?)
+}
