@@ -7,4 +7,5 @@ export DATABASE_URL="sqlite://${E2E_DATA_DIR:?}/e2e.db"
 for account in admin:admin editor:editor author:author writer:author; do
   printf '%s\n' "${E2E_PASSWORD:?}" | "$bin" user create --username "${account%%:*}" --role "${account##*:}" --password-stdin
 done
-exec "$bin" serve --insecure-cookies --addr "127.0.0.1:${PORT:?}"
+# Loopback is the trusted proxy, so tests can speak for many reader addresses via X-Forwarded-For.
+exec "$bin" serve --insecure-cookies --addr "127.0.0.1:${PORT:?}" --trusted-proxy 127.0.0.1

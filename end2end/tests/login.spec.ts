@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { expectAccessible, hydrated, password, signIn } from "./support";
+import { expectAccessible, hydrated, password, signIn, expect, test } from "./support";
 
 test("the login page is accessible", async ({ page }) => {
   await page.goto("/admin/login");

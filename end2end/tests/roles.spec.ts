@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { expectAccessible, hydrated, navLinks, signIn, signOut } from "./support";
+import { expectAccessible, hydrated, navLinks, signIn, signOut, expect, test } from "./support";
 
 const journeys = [
   { username: "admin", role: "Admin", links: ["Overview", "Posts", "Comments", "Categories", "Tags", "Users", "Audit log"] },

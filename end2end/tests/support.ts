@@ -1,5 +1,26 @@
-import { expect, type Page } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+
+/**
+ * Every test fails on a browser-side error: a panic or hydration error in the WebAssembly
+ * client shows up here even when the page happens to look right. (Documents answered with
+ * 401/403/404 on purpose log "Failed to load resource", which is expected.)
+ */
+export const test = base.extend<{ browserErrors: void }>({
+  browserErrors: [
+    async ({ page }, use) => {
+      const problems: string[] = [];
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("console", (m) => {
+        if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
+      });
+      await use();
+      expect(problems, "errors in the browser").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
 
 export const password = () => process.env.E2E_PASSWORD!;
 

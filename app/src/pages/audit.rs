@@ -1,7 +1,7 @@
 use super::query_number;
 use crate::{
     api::audit::list_audit_events,
-    components::{ErrorNotice, Pager},
+    components::{options_html, ErrorNotice, Pager},
     domain::{AuditAction, AuditEntry},
 };
 use leptos::{either::Either, prelude::*};
@@ -35,20 +35,14 @@ pub fn AuditPage() -> impl IntoView {
 
 #[component]
 fn ActionFilter(selected: Option<String>) -> impl IntoView {
-    let options = AuditAction::ALL
-        .into_iter()
-        .map(|a| {
-            let is = selected.as_deref() == Some(a.as_str());
-            view! { <option value=a.as_str() selected=is>{a.as_str()}</option> }
-        })
-        .collect_view();
+    let options = options_html(
+        std::iter::once(("", "All actions")).chain(AuditAction::ALL.iter().map(|a| (a.as_str(), a.as_str()))),
+        selected.as_deref().unwrap_or(""),
+    );
     view! {
         <Form method="get" action="">
             <label for="action">"Action"</label>
-            <select id="action" name="action">
-                <option value="">"All actions"</option>
-                {options}
-            </select>
+            <select id="action" name="action" inner_html=options></select>
             <button type="submit">"Filter"</button>
         </Form>
     }

@@ -1,6 +1,6 @@
 use crate::{
     api::comments::{list_comments, ModerateComments, ModerationOutcome},
-    components::{ErrorNotice, Pager},
+    components::{options_html, ErrorNotice, Pager},
     domain::{CommentRow, CommentStatus, Moderation},
     error::AppError,
     pages::query_number,
@@ -73,13 +73,12 @@ fn QueueFilters() -> impl IntoView {
     let current = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let selected = current("status");
     let selected = if selected.is_empty() { "pending".to_owned() } else { selected };
-    let statuses = CommentStatus::ALL
-        .map(|s| view! { <option value=s.as_str() selected=selected == s.as_str()>{s.label()}</option> })
-        .collect_view();
+    let statuses =
+        options_html(CommentStatus::ALL.iter().map(|s| (s.as_str(), s.label())).chain([("all", "All")]), &selected);
     view! {
         <Form method="get" action="" attr:class="filters">
             <div><label for="status">"Status"</label>
-                <select id="status" name="status">{statuses}<option value="all" selected=selected == "all">"All"</option></select></div>
+                <select id="status" name="status" inner_html=statuses></select></div>
             <div><label for="q">"Search"</label><input id="q" name="q" type="search" value=current("q")/></div>
             <input type="hidden" name="post_id" value=current("post_id")/>
             <input type="hidden" name="per_page" value=current("per_page")/>

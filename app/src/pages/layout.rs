@@ -22,33 +22,36 @@ pub fn AdminLayout() -> impl IntoView {
     let me: ActorResource = Resource::new_blocking(|| (), |_| fetch_actor());
     provide_context(me);
     let location = use_location();
+    // The page (Outlet) stays outside the Suspense: if the header's Suspend runs again, the
+    // page and its resources are not created twice (which would desynchronise hydration).
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Suspense fallback=|| view! { <header class="topbar"><span class="brand">"Inkwarden"</span></header> }>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(actor) => EitherOf3::A(view! { <Chrome actor/> }),
+                    Ok(actor) => EitherOf3::A(view! { <Header actor/> }),
                     Err(AppError::Unauthenticated) => {
                         let (path, search) = (location.pathname.get_untracked(), location.search.get_untracked());
                         let next = if search.is_empty() { path } else { format!("{path}?{search}") };
                         EitherOf3::B(view! { <Redirect path=format!("/admin/login?next={}", Url::escape(&next))/> })
                     }
-                    Err(error) => EitherOf3::C(view! { <main id="main"><ErrorNotice error/></main> }),
+                    Err(error) => EitherOf3::C(view! { <ErrorNotice error/> }),
                 }
             })}
         </Suspense>
+        <main id="main"><Outlet/></main>
     }
 }
 
-/// Header, navigation computed from the policy, and the page.
+/// Header and the navigation computed from the policy.
 #[component]
-fn Chrome(actor: Actor) -> impl IntoView {
+fn Header(actor: Actor) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let links = nav_items(actor.role)
         .into_iter()
         .map(|item| view! { <li><A href=item.href exact=true>{item.label}</A></li> })
         .collect_view();
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
             <a class="brand" href="/admin">"Inkwarden"</a>
             <nav aria-label="Dashboard"><ul class="nav">{links}</ul></nav>
@@ -60,6 +63,5 @@ fn Chrome(actor: Actor) -> impl IntoView {
                 </ActionForm>
             </div>
         </header>
-        <main id="main"><Outlet/></main>
     }
 }

@@ -3,13 +3,13 @@ use crate::{
     api::{
         posts::{
             edit::{get_post, CreatePost, PreviewMarkdown, UpdatePost},
-            history::RestoreRevision,
+            history::{list_revisions, publish_history, RestoreRevision},
             workflow::{DeletePost, PublishPost, SchedulePost, SubmitPost, UnpublishPost, WithdrawPost},
         },
         taxonomy::{list_categories, list_tags},
     },
-    components::{ErrorNotice, FieldMessage},
-    domain::{slugify, Actor, PostDetail, PostStatus, Term},
+    components::{options_html, ErrorNotice, FieldMessage},
+    domain::{slugify, Actor, PostDetail, PostStatus, PublishEvent, Revision, Term},
     error::AppError,
     pages::ActorResource,
     policy::{post_scope, post_status_allows, PostAction},
@@ -114,6 +114,10 @@ pub fn EditPostPage() -> impl IntoView {
         },
     );
     let terms = Resource::new(|| (), |_| async { (list_categories().await, list_tags().await) });
+    // Created here, not inside the Suspense below, so each exists once per page.
+    let revisions = Resource::new(move || (id(), steps.versions()), |(id, _)| list_revisions(id.unwrap_or(0)));
+    let published = Resource::new(move || (id(), steps.versions()), |(id, _)| publish_history(id.unwrap_or(0)));
+    let history = (revisions, published);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -121,7 +125,7 @@ pub fn EditPostPage() -> impl IntoView {
                 let (categories, tags) = terms.await;
                 match (post.await, actor) {
                     (Ok(post), Ok(actor)) => Either::Left(view! {
-                        <Editor post actor categories=categories.unwrap_or_default() tags=tags.unwrap_or_default() steps/>
+                        <Editor post actor categories=categories.unwrap_or_default() tags=tags.unwrap_or_default() steps history/>
                     }),
                     (Err(error), _) | (_, Err(error)) => Either::Right(view! { <NotFoundOr error/> }),
                 }
@@ -148,7 +152,14 @@ fn NotFoundOr(error: AppError) -> impl IntoView {
 }
 
 #[component]
-fn Editor(post: PostDetail, actor: Actor, categories: Vec<Term>, tags: Vec<Term>, steps: Steps) -> impl IntoView {
+fn Editor(
+    post: PostDetail,
+    actor: Actor,
+    categories: Vec<Term>,
+    tags: Vec<Term>,
+    steps: Steps,
+    history: (Resource<Result<Vec<Revision>, AppError>>, Resource<Result<Vec<PublishEvent>, AppError>>),
+) -> impl IntoView {
     let editable =
         post_scope(&actor, PostAction::Edit).is_ok() && post_status_allows(actor.role, PostAction::Edit, post.status);
     let update = steps.update;
@@ -184,7 +195,7 @@ fn Editor(post: PostDetail, actor: Actor, categories: Vec<Term>, tags: Vec<Term>
                 <pre class="source">{body.clone()}</pre>
             })
         }}
-        <PostHistory id body can_restore=editable restore=steps.restore/>
+        <PostHistory id body can_restore=editable restore=steps.restore revisions=history.0 published=history.1/>
     }
 }
 
@@ -223,14 +234,13 @@ fn PostFields(
         }
     };
     guard_unsaved_changes(dirty);
-    // "None" lives in the same list: an empty dynamic list inside a <select> breaks hydration.
-    let category_options = std::iter::once((None, "None".to_owned()))
-        .chain(categories.into_iter().map(|c| (Some(c.id), c.name)))
-        .map(|(id, name)| {
-            let value = id.map(|i| i.to_string()).unwrap_or_default();
-            view! { <option value=value selected=p.category_id == id>{name}</option> }
-        })
-        .collect_view();
+    let category_options = {
+        let items: Vec<(String, String)> = std::iter::once((String::new(), "None".to_owned()))
+            .chain(categories.into_iter().map(|c| (c.id.to_string(), c.name)))
+            .collect();
+        let selected = p.category_id.map(|c| c.to_string()).unwrap_or_default();
+        options_html(items.iter().map(|(v, l)| (v.as_str(), l.as_str())), &selected)
+    };
     let tag_boxes = tags
         .into_iter()
         .map(|t| {
@@ -257,7 +267,7 @@ fn PostFields(
             <textarea id="excerpt" name="excerpt" rows="2" maxlength="1000">{p.excerpt.clone()}</textarea>
             <FieldMessage error field="excerpt"/>
             <label for="category_id">"Category"</label>
-            <select id="category_id" name="category_id">{category_options}</select>
+            <select id="category_id" name="category_id" inner_html=category_options></select>
             <FieldMessage error field="category_id"/>
             <fieldset class="tags"><legend>"Tags"</legend>{tag_boxes}</fieldset>
             <FieldMessage error field="tags"/>

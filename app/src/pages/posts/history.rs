@@ -1,15 +1,21 @@
 use crate::{
-    api::posts::history::{list_revisions, publish_history, RestoreRevision},
-    domain::Revision,
+    api::posts::history::RestoreRevision,
+    domain::{PublishEvent, Revision},
+    error::AppError,
 };
 use leptos::{either::Either, prelude::*};
 use similar::{ChangeTag, TextDiff};
 
 /// Revisions (compare with the current text, restore) and the publish history of a post.
 #[component]
-pub fn PostHistory(id: i64, body: String, can_restore: bool, restore: ServerAction<RestoreRevision>) -> impl IntoView {
-    let revisions = Resource::new(move || restore.version().get(), move |_| list_revisions(id));
-    let published = Resource::new(|| (), move |_| publish_history(id));
+pub fn PostHistory(
+    id: i64,
+    body: String,
+    can_restore: bool,
+    restore: ServerAction<RestoreRevision>,
+    revisions: Resource<Result<Vec<Revision>, AppError>>,
+    published: Resource<Result<Vec<PublishEvent>, AppError>>,
+) -> impl IntoView {
     let compare = RwSignal::new(None::<i64>);
     let body = StoredValue::new(body);
     view! {

@@ -6,7 +6,7 @@ use crate::{
         },
         taxonomy::{list_categories, list_tags},
     },
-    components::{ErrorNotice, Pager},
+    components::{options_html, ErrorNotice, Pager},
     domain::{AuthorOption, PostRow, PostSort, PostStatus, Term},
     pages::{query_number, ActorResource},
     policy::{post_scope, PostAction},
@@ -68,16 +68,9 @@ pub fn PostsPage() -> impl IntoView {
 fn Filters(authors: Vec<AuthorOption>, categories: Vec<Term>, tags: Vec<Term>) -> impl IntoView {
     let query = use_query_map();
     let current = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
-    // Every select gets its "any" option in the same list: an empty dynamic list inside a
-    // <select> leaves no hydration marker (the parser drops it) and breaks hydration.
     let options = move |key: &'static str, any: &'static str, items: Vec<(String, String)>| {
-        std::iter::once((String::new(), any.to_owned()))
-            .chain(items)
-            .map(|(value, label)| {
-                let selected = current(key) == value;
-                view! { <option value=value selected=selected>{label}</option> }
-            })
-            .collect_view()
+        let all = std::iter::once((String::new(), any.to_owned())).chain(items).collect::<Vec<_>>();
+        options_html(all.iter().map(|(v, l)| (v.as_str(), l.as_str())), &current(key))
     };
     let statuses = options("status", "Any", PostStatus::ALL.map(|s| (s.as_str().into(), s.label().into())).into());
     let authors = options("author", "Anyone", authors.into_iter().map(|a| (a.id.0.to_string(), a.username)).collect());
@@ -87,13 +80,13 @@ fn Filters(authors: Vec<AuthorOption>, categories: Vec<Term>, tags: Vec<Term>) -
         <Form method="get" action="" attr:class="filters">
             <div><label for="q">"Search"</label><input id="q" name="q" type="search" value=current("q")/></div>
             <div><label for="status">"Status"</label>
-                <select id="status" name="status">{statuses}</select></div>
+                <select id="status" name="status" inner_html=statuses></select></div>
             <div><label for="author">"Author"</label>
-                <select id="author" name="author">{authors}</select></div>
+                <select id="author" name="author" inner_html=authors></select></div>
             <div><label for="category">"Category"</label>
-                <select id="category" name="category">{categories}</select></div>
+                <select id="category" name="category" inner_html=categories></select></div>
             <div><label for="tag">"Tag"</label>
-                <select id="tag" name="tag">{tags}</select></div>
+                <select id="tag" name="tag" inner_html=tags></select></div>
             <input type="hidden" name="sort" value=current("sort")/>
             <input type="hidden" name="dir" value=current("dir")/>
             <input type="hidden" name="per_page" value=current("per_page")/>
