@@ -1,20 +1,30 @@
 -- Reader comments on published posts, moderated by editors and admins.
+--
+-- A comment's text never changes; its moderation state does, often ten thousand rows at a time.
+-- The state lives in a narrow table of its own so a bulk action rewrites few pages and holds
+-- SQLite's write lock briefly. "Delete" marks rows `deleted` at once (hidden everywhere); a
+-- background task removes them in small batches.
 create table comments (
     id           integer primary key,
     post_id      integer not null references posts (id) on delete cascade,
     author_name  text    not null,
     author_email text,
     body         text    not null,
-    status       text    not null default 'pending' check (status in ('pending', 'approved', 'rejected', 'spam')),
     client_ip    text,
-    created_at   text    not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at   text    not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    created_at   text    not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 
--- The queue filters on status and post, pages by id; the public page lists a post's approved
--- comments; the rate limit counts an address's recent comments.
-create index comments_status_id on comments (status, id);
-create index comments_post_status on comments (post_id, status, id);
+create table comment_states (
+    comment_id integer primary key references comments (id) on delete cascade,
+    status     text    not null default 'pending'
+               check (status in ('pending', 'approved', 'rejected', 'spam', 'deleted')),
+    updated_at text    not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+-- The queue filters on status and pages by id; the public page lists a post's comments; the
+-- rate limit counts an address's recent comments; the overview counts by week.
+create index comment_states_status on comment_states (status, comment_id);
+create index comments_post_id on comments (post_id, id);
 create index comments_client_ip_created on comments (client_ip, created_at);
 create index comments_created_at on comments (created_at);
 

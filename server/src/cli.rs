@@ -30,10 +30,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             startup::migrate(&pool).await?;
             user(&pool, command).await
         }
-        Command::SeedDemo { posts } => {
+        Command::SeedDemo { posts, comments } => {
             startup::migrate(&pool).await?;
-            let seeded = crate::seed::seed_demo(&pool, posts as usize).await?;
-            println!("Created {} posts and these accounts (passwords are shown once):", seeded.posts);
+            let seeded = crate::seed::seed_demo(&pool, posts as usize, comments as usize).await?;
+            println!(
+                "Created {} posts, {} comments and these accounts (passwords are shown once):",
+                seeded.posts, seeded.comments
+            );
             for (name, role, password) in seeded.accounts {
                 println!("  {role:<7} {name:<8} {password}");
             }

@@ -29,6 +29,10 @@ pub enum Command {
         /// How many posts to create.
         #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
         posts: u32,
+        /// How many reader comments to spread over the published posts (mostly pending). Each
+        /// body carries a `batch-K` word (K = 0..4) so benchmarks can select a fifth of them.
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(0..=5_000_000))]
+        comments: u32,
     },
 }
 

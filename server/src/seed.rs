@@ -33,9 +33,10 @@ const WORDS: [&str; 24] = [
 pub struct Seeded {
     pub accounts: Vec<(String, Role, String)>,
     pub posts: usize,
+    pub comments: usize,
 }
 
-pub async fn seed_demo(pool: &SqlitePool, posts: usize) -> anyhow::Result<Seeded> {
+pub async fn seed_demo(pool: &SqlitePool, posts: usize, comments: usize) -> anyhow::Result<Seeded> {
     let existing: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(pool).await?;
     if existing > 0 {
         bail!("seed-demo only fills an empty database; this one already has {existing} user(s)");
@@ -66,8 +67,44 @@ pub async fn seed_demo(pool: &SqlitePool, posts: usize) -> anyhow::Result<Seeded
     for n in 1..=posts {
         insert_post(&mut tx, &mut rng, n, &author_ids).await.with_context(|| format!("post {n}"))?;
     }
+    let comments = if comments > 0 { insert_comments(&mut tx, comments).await? } else { 0 };
     tx.commit().await?;
-    Ok(Seeded { accounts, posts })
+    Ok(Seeded { accounts, posts, comments })
+}
+
+/// Reader comments over the published posts: 80 % pending, the rest approved, rejected or spam.
+async fn insert_comments(tx: &mut sqlx::SqliteConnection, n: usize) -> anyhow::Result<usize> {
+    let published: i64 =
+        sqlx::query_scalar("select count(*) from posts where status = 'published'").fetch_one(&mut *tx).await?;
+    if published == 0 {
+        bail!("--comments needs published posts; raise --posts");
+    }
+    // One set-based insert: fast enough for hundreds of thousands of rows.
+    let done = sqlx::query(
+        "with recursive k(i) as (select 0 union all select i + 1 from k where i + 1 < ?1),
+              pub(rn, id) as (select row_number() over (order by id) - 1, id from posts where status = 'published')
+         insert into comments (post_id, author_name, author_email, body, client_ip, created_at)
+         select (select id from pub where rn = k.i % ?2),
+                'Reader ' || (k.i % 997),
+                case when k.i % 3 = 0 then 'reader' || (k.i % 997) || '@example.com' end,
+                'Comment ' || k.i || ' batch-' || (k.i % 5) || ': thoughtful words about the post.',
+                '198.51.100.' || (k.i % 250),
+                strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (k.i % 100000) || ' minutes')
+         from k",
+    )
+    .bind(n as i64)
+    .bind(published)
+    .execute(&mut *tx)
+    .await?;
+    // Ids follow k.i + 1 on a fresh table: 80 % pending, then approved, then rejected.
+    sqlx::query(
+        "insert into comment_states (comment_id, status)
+         select id, case when (id - 1) % 10 < 8 then 'pending' when (id - 1) % 10 = 8 then 'approved' else 'rejected' end
+         from comments",
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected() as usize)
 }
 
 async fn insert_post(

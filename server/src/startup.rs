@@ -142,10 +142,12 @@ impl Application {
         let store = SqliteStore::new(self.pool.clone());
         let cleanup = tokio::spawn(store.continuously_delete_expired(tokio::time::Duration::from_secs(300)));
         let scheduler = tokio::spawn(publish_scheduled_posts(self.pool.clone()));
+        let purge = tokio::spawn(purge_deleted_comments(self.pool.clone()));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
         cleanup.abort();
         scheduler.abort();
+        purge.abort();
         served.context("server error")
     }
 }
@@ -176,4 +178,23 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+/// Remove comments that moderators deleted, a few hundred rows per short transaction, so the
+/// physical delete never holds the write lock for long.
+async fn purge_deleted_comments(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        loop {
+            match app::ssr::comments::purge_deleted(&pool, 500).await {
+                Ok(500) => tokio::time::sleep(Duration::from_millis(50)).await,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "purging deleted comments failed");
+                    break;
+                }
+            }
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! Data access for comments. Moderation is for editors and admins, who see every comment, so
 //! the queue's scope is the whole table; the public side sees approved comments of published
-//! posts only.
+//! posts only. The moderation state is in `comment_states` (see the migration for why).
 
 use crate::domain::{CommentId, CommentRow, CommentStatus, Moderation, Page, PostId, PublicComment};
 use sqlx::{sqlite::SqliteRow, FromRow, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
@@ -31,10 +31,13 @@ impl FromRow<'_, SqliteRow> for CommentRow {
     }
 }
 
+/// `from … where …` of the queue: comments with their state, never the ones marked deleted.
+const FROM: &str = " from comments c join comment_states s on s.comment_id = c.id";
+
 fn push_filters(b: &mut QueryBuilder<'_, Sqlite>, f: &CommentFilter) {
-    b.push(" where 1 = 1");
+    b.push(" where s.status != 'deleted'");
     if let Some(status) = f.status {
-        b.push(" and c.status = ").push_bind(status.as_str());
+        b.push(" and s.status = ").push_bind(status.as_str());
     }
     if let Some(post) = f.post {
         b.push(" and c.post_id = ").push_bind(post.0);
@@ -54,10 +57,10 @@ pub async fn list(
     per_page: i64,
 ) -> Result<Page<CommentRow>, sqlx::Error> {
     let total = count(pool, f).await?;
-    let mut b = QueryBuilder::new(
-        "select c.id, c.post_id, p.title as post_title, c.author_name, c.author_email, c.body, c.status, c.created_at
-         from comments c join posts p on p.id = c.post_id",
-    );
+    let mut b = QueryBuilder::new(format!(
+        "select c.id, c.post_id, p.title as post_title, c.author_name, c.author_email, c.body, s.status, c.created_at
+         {FROM} join posts p on p.id = c.post_id"
+    ));
     push_filters(&mut b, f);
     b.push(if newest_first { " order by c.id desc" } else { " order by c.id asc" });
     b.push(" limit ").push_bind(per_page).push(" offset ").push_bind((page - 1) * per_page);
@@ -71,7 +74,7 @@ pub async fn count(pool: &SqlitePool, f: &CommentFilter) -> Result<i64, sqlx::Er
 
 /// Comments matching `f`, on the caller's connection (inside its transaction).
 pub async fn count_in(conn: &mut SqliteConnection, f: &CommentFilter) -> Result<i64, sqlx::Error> {
-    let mut b = QueryBuilder::new("select count(*) from comments c");
+    let mut b = QueryBuilder::new(format!("select count(*){FROM}"));
     push_filters(&mut b, f);
     b.build_query_scalar().fetch_one(conn).await
 }
@@ -83,50 +86,77 @@ pub enum Selection {
     Matching(CommentFilter),
 }
 
-/// Apply `action` to the selected comments in one statement, returning the ids changed.
-/// Rows already in the target state are left alone (and so counted as skipped).
+/// The ids a selection names right now (listed ids that exist, or every match of the filter).
+/// Read without the write lock: only a comment's state can change, and [`moderate`] checks it
+/// again under the lock.
+pub async fn resolve(
+    pool: &SqlitePool,
+    selection: &Selection,
+) -> Result<(Vec<CommentId>, Option<CommentStatus>), sqlx::Error> {
+    let mut b = QueryBuilder::new(format!("select c.id{FROM}"));
+    let status = match selection {
+        Selection::Ids(ids) => {
+            push_filters(&mut b, &CommentFilter::default());
+            b.push(" and c.id in (select value from json_each(").push_bind(id_list(ids)).push("))");
+            None
+        }
+        Selection::Matching(filter) => {
+            push_filters(&mut b, filter);
+            filter.status
+        }
+    };
+    let ids: Vec<i64> = b.build_query_scalar().fetch_all(pool).await?;
+    Ok((ids.into_iter().map(CommentId).collect(), status))
+}
+
+fn id_list(ids: &[CommentId]) -> String {
+    serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>()).expect("integers serialise")
+}
+
+/// Apply `action` to `ids` in one statement on the narrow state table, returning the ids
+/// changed. Rows already in the target state, deleted meanwhile, or no longer in `only` (the
+/// filter's status, when it had one) are left alone and so counted as skipped.
 pub async fn moderate(
     conn: &mut SqliteConnection,
     action: Moderation,
-    selection: &Selection,
+    ids: &[CommentId],
+    only: Option<CommentStatus>,
 ) -> Result<Vec<CommentId>, sqlx::Error> {
-    let mut b = match action.target() {
-        Some(status) => {
-            let mut b = QueryBuilder::<Sqlite>::new("update comments set status = ");
-            b.push_bind(status.as_str()).push(", updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') where status != ");
-            b.push_bind(status.as_str());
-            b
-        }
-        None => QueryBuilder::<Sqlite>::new("delete from comments where 1 = 1"),
-    };
-    match selection {
-        Selection::Ids(ids) => {
-            if ids.is_empty() {
-                return Ok(vec![]);
-            }
-            b.push(" and id in (");
-            let mut list = b.separated(", ");
-            for id in ids {
-                list.push_bind(id.0);
-            }
-            b.push(")");
-        }
-        Selection::Matching(filter) => {
-            b.push(" and id in (select c.id from comments c");
-            push_filters(&mut b, filter);
-            b.push(")");
-        }
+    if ids.is_empty() {
+        return Ok(vec![]);
     }
-    b.push(" returning id");
-    let ids: Vec<i64> = b.build_query_scalar().fetch_all(conn).await?;
-    Ok(ids.into_iter().map(CommentId).collect())
+    let target = action.target().map_or("deleted", CommentStatus::as_str);
+    let changed: Vec<i64> = sqlx::query_scalar(
+        "update comment_states set status = ?1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         where comment_id in (select value from json_each(?2))
+           and status != ?1 and status != 'deleted' and (?3 is null or status = ?3)
+         returning comment_id",
+    )
+    .bind(target)
+    .bind(id_list(ids))
+    .bind(only.map(CommentStatus::as_str))
+    .fetch_all(conn)
+    .await?;
+    Ok(changed.into_iter().map(CommentId).collect())
+}
+
+/// Physically remove up to `batch` comments marked deleted; returns how many went.
+pub async fn purge_deleted(pool: &SqlitePool, batch: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "delete from comments where id in (select comment_id from comment_states where status = 'deleted' limit ?)",
+    )
+    .bind(batch)
+    .execute(pool)
+    .await
+    .map(|d| d.rows_affected())
 }
 
 /// Approved comments of a published post, oldest first.
 pub async fn approved_for(pool: &SqlitePool, slug: &str) -> Result<Vec<PublicComment>, sqlx::Error> {
     sqlx::query(
         "select c.author_name, c.body, c.created_at from comments c join posts p on p.id = c.post_id
-         where p.slug = ? and p.status = 'published' and c.status = 'approved' order by c.id limit 500",
+         join comment_states s on s.comment_id = c.id
+         where p.slug = ? and p.status = 'published' and s.status = 'approved' order by c.id limit 500",
     )
     .bind(slug)
     .try_map(|row: SqliteRow| {
@@ -169,20 +199,27 @@ pub async fn insert(
     body: &str,
     ip: Option<IpAddr>,
 ) -> Result<CommentId, sqlx::Error> {
-    sqlx::query("insert into comments (post_id, author_name, author_email, body, client_ip) values (?, ?, ?, ?, ?)")
-        .bind(post.0)
-        .bind(name)
-        .bind(email)
-        .bind(body)
-        .bind(ip.map(|i| i.to_string()))
-        .execute(pool)
-        .await
-        .map(|d| CommentId(d.last_insert_rowid()))
+    let mut tx = pool.begin().await?;
+    let id = sqlx::query(
+        "insert into comments (post_id, author_name, author_email, body, client_ip) values (?, ?, ?, ?, ?)",
+    )
+    .bind(post.0)
+    .bind(name)
+    .bind(email)
+    .bind(body)
+    .bind(ip.map(|i| i.to_string()))
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    sqlx::query("insert into comment_states (comment_id) values (?)").bind(id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(CommentId(id))
 }
 
 /// Pending comments and comments received per week (oldest first) for the overview.
 pub async fn overview(pool: &SqlitePool, weeks: i64) -> Result<(i64, Vec<(String, i64)>), sqlx::Error> {
-    let pending = sqlx::query_scalar("select count(*) from comments where status = 'pending'").fetch_one(pool).await?;
+    let pending =
+        sqlx::query_scalar("select count(*) from comment_states where status = 'pending'").fetch_one(pool).await?;
     let weekly = sqlx::query_as(
         "with recursive weeks(start, n) as (
              select date('now', 'weekday 0', '-6 days'), 1

@@ -2,7 +2,7 @@ use crate::helpers::*;
 use app::domain::Role;
 use std::time::{Duration, Instant};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_with_the_right_password_starts_a_session_and_goes_to_a_safe_next() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Editor).await;
@@ -23,7 +23,7 @@ async fn login_with_the_right_password_starts_a_session_and_goes_to_a_safe_next(
     assert_eq!(app.count("select count(*) from users where last_login_at is not null").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_next_pointing_off_site_lands_on_the_dashboard() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -33,7 +33,7 @@ async fn a_next_pointing_off_site_lands_on_the_dashboard() {
     assert_eq!(res.headers()["location"], "/admin");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_and_unknown_user_are_indistinguishable() {
     let app = TestApp::spawn().await;
     app.create_user("ann", Role::Admin).await;
@@ -58,7 +58,7 @@ async fn wrong_password_and_unknown_user_are_indistinguishable() {
     assert_eq!(app.audit_count("auth.login_failed").await, 6);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deactivated_user_cannot_sign_in_even_with_the_right_password() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Editor).await;
@@ -68,7 +68,7 @@ async fn a_deactivated_user_cannot_sign_in_even_with_the_right_password() {
     assert!(session_cookie(&res).is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_outdated_password_hash_is_upgraded_at_login() {
     use argon2::{password_hash::PasswordHasher, Algorithm, Argon2, Params, Version};
     let app = TestApp::spawn().await;
@@ -83,7 +83,7 @@ async fn an_outdated_password_hash_is_upgraded_at_login() {
     assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_anonymous_server_function_call_is_401() {
     let app = TestApp::spawn().await;
     let res = app.post(&app.client(), "/admin/api/users/list", &[]).await;
@@ -91,7 +91,7 @@ async fn an_anonymous_server_function_call_is_401() {
     assert_eq!(res.text().await.unwrap(), "\"Unauthenticated\"");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_author_calling_an_admin_function_gets_403_and_nothing_changes() {
     let app = TestApp::spawn().await;
     let author = app.create_user("ann", Role::Author).await;
@@ -105,7 +105,7 @@ async fn an_author_calling_an_admin_function_gets_403_and_nothing_changes() {
     assert_eq!(before, after);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anonymous_page_requests_redirect_to_login_keeping_the_wanted_path() {
     let app = TestApp::spawn().await;
     let res = app.client().get(app.url("/admin/users?page=2")).header("accept", "text/html").send().await.unwrap();
@@ -113,7 +113,7 @@ async fn anonymous_page_requests_redirect_to_login_keeping_the_wanted_path() {
     assert_eq!(res.headers()["location"], "/admin/login?next=%2Fadmin%2Fusers%3Fpage%3D2");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_the_role_may_not_open_answers_403_with_a_clear_page() {
     let app = TestApp::spawn().await;
     let author = app.create_user("ann", Role::Author).await;
@@ -125,7 +125,7 @@ async fn a_page_the_role_may_not_open_answers_403_with_a_clear_page() {
     assert!(!html.contains("Staff accounts"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn navigation_shows_each_role_only_its_sections() {
     let app = TestApp::spawn().await;
     for (name, role, sees_admin_links) in

@@ -22,16 +22,23 @@ async fn comment(app: &TestApp, slug: &str, form: &[(&str, &str)]) -> reqwest::R
 }
 
 async fn seed_comments(app: &TestApp, post: i64, n: i64, status: &str) {
+    let first: i64 =
+        sqlx::query_scalar("select coalesce(max(id), 0) + 1 from comments").fetch_one(&app.pool).await.unwrap();
     sqlx::query(
         "with recursive k(i) as (select 1 union all select i + 1 from k where i < ?)
-         insert into comments (post_id, author_name, body, status) select ?, 'reader ' || i, 'comment ' || i, ? from k",
+         insert into comments (post_id, author_name, body) select ?, 'reader ' || i, 'comment ' || i from k",
     )
     .bind(n)
     .bind(post)
-    .bind(status)
     .execute(&app.pool)
     .await
     .unwrap();
+    sqlx::query("insert into comment_states (comment_id, status) select id, ? from comments where id >= ?")
+        .bind(status)
+        .bind(first)
+        .execute(&app.pool)
+        .await
+        .unwrap();
 }
 
 async fn moderate(app: &TestApp, client: &reqwest::Client, form: &[(&str, &str)]) -> (u16, Value) {
@@ -40,7 +47,7 @@ async fn moderate(app: &TestApp, client: &reqwest::Client, form: &[(&str, &str)]
     (status, serde_json::from_str(&res.text().await.unwrap()).unwrap_or(Value::Null))
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_readers_comment_waits_in_the_queue_until_approved() {
     let app = TestApp::spawn().await;
     published_post(&app, "hello").await;
@@ -48,7 +55,10 @@ async fn a_readers_comment_waits_in_the_queue_until_approved() {
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/posts/hello?comment=received#comments");
     let stored: (String, String) =
-        sqlx::query_as("select status, client_ip from comments").fetch_one(&app.pool).await.unwrap();
+        sqlx::query_as("select s.status, c.client_ip from comments c join comment_states s on s.comment_id = c.id")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(stored, ("pending".to_owned(), "127.0.0.1".to_owned()));
     let page = |app: &TestApp| {
         let url = app.url("/posts/hello");
@@ -65,7 +75,7 @@ async fn a_readers_comment_waits_in_the_queue_until_approved() {
     assert!(!html.contains("r@example.com"), "emails are never shown");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn comments_go_only_to_published_posts_and_only_while_allowed() {
     let app = TestApp::spawn().await;
     let post = published_post(&app, "open").await;
@@ -81,7 +91,7 @@ async fn comments_go_only_to_published_posts_and_only_while_allowed() {
     assert_eq!(app.count("select count(*) from comments").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_honeypot_limits_and_malformed_forms_refuse_without_storing() {
     let app = TestApp::spawn().await;
     published_post(&app, "p").await;
@@ -108,7 +118,7 @@ async fn the_honeypot_limits_and_malformed_forms_refuse_without_storing() {
     assert_eq!(app.count("select count(*) from comments").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_address_that_comments_too_often_gets_429() {
     let app = TestApp::spawn().await;
     published_post(&app, "busy").await;
@@ -122,13 +132,13 @@ async fn an_address_that_comments_too_often_gets_429() {
     assert_eq!(app.count("select count(*) from comments").await, 5);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_script_in_a_comment_comes_back_inert_to_readers_and_moderators() {
     let app = TestApp::spawn().await;
     published_post(&app, "xss").await;
     let payload = "<script>alert(1)</script><img src=x onerror=alert(2)>";
     comment(&app, "xss", &[("name", "<b>Mallory</b>"), ("body", payload)]).await;
-    sqlx::query("update comments set status = 'approved'").execute(&app.pool).await.unwrap();
+    sqlx::query("update comment_states set status = 'approved'").execute(&app.pool).await.unwrap();
     let ed = app.create_user("ed", Role::Editor).await;
     let client = app.signed_in(&ed).await;
     let public = reqwest::get(app.url("/posts/xss")).await.unwrap().text().await.unwrap();
@@ -147,22 +157,23 @@ async fn a_script_in_a_comment_comes_back_inert_to_readers_and_moderators() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moderation_by_ids_changes_exactly_those_and_reports_the_rest_skipped() {
     let app = TestApp::spawn().await;
     let post = published_post(&app, "m").await;
     seed_comments(&app, post, 5, "pending").await;
-    sqlx::query("update comments set status = 'approved' where id = 3").execute(&app.pool).await.unwrap();
+    sqlx::query("update comment_states set status = 'approved' where comment_id = 3").execute(&app.pool).await.unwrap();
     let ed = app.create_user("ed", Role::Editor).await;
     let client = app.signed_in(&ed).await;
     let form = [("action", "approve"), ("ids[]", "1"), ("ids[]", "2"), ("ids[]", "3"), ("ids[]", "999")];
     let (status, outcome) = moderate(&app, &client, &form).await;
     assert_eq!(status, 200);
     assert_eq!((outcome["changed"].as_i64(), outcome["skipped"].as_i64()), (Some(2), Some(2)));
-    let approved: Vec<i64> = sqlx::query_scalar("select id from comments where status = 'approved' order by id")
-        .fetch_all(&app.pool)
-        .await
-        .unwrap();
+    let approved: Vec<i64> =
+        sqlx::query_scalar("select comment_id from comment_states where status = 'approved' order by comment_id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(approved, [1, 2, 3]);
     let details: String = sqlx::query_scalar("select details from audit_events where action = 'comments.moderated'")
         .fetch_one(&app.pool)
@@ -172,7 +183,7 @@ async fn moderation_by_ids_changes_exactly_those_and_reports_the_rest_skipped() 
     assert_eq!((details["count"].as_i64(), details["ids"].clone()), (Some(2), serde_json::json!([1, 2])));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn select_all_matching_sends_the_filter_and_changes_exactly_the_matching_rows() {
     let app = TestApp::spawn().await;
     let (one, two) = (published_post(&app, "one").await, published_post(&app, "two").await);
@@ -186,7 +197,7 @@ async fn select_all_matching_sends_the_filter_and_changes_exactly_the_matching_r
     let (status, outcome) = moderate(&app, &client, &form).await;
     assert_eq!((status, outcome["changed"].as_i64(), outcome["skipped"].as_i64()), (200, Some(120), Some(0)));
     let by_status: Vec<(i64, String, i64)> = sqlx::query_as(
-        "select post_id, status, count(*) from comments group by post_id, status order by post_id, status",
+        "select c.post_id, s.status, count(*) from comments c join comment_states s on s.comment_id = c.id group by c.post_id, s.status order by c.post_id, s.status",
     )
     .fetch_all(&app.pool)
     .await
@@ -197,15 +208,20 @@ async fn select_all_matching_sends_the_filter_and_changes_exactly_the_matching_r
     let (_, outcome) = moderate(&app, &client, &form).await;
     let deleted = outcome["changed"].as_i64().unwrap();
     assert!(deleted > 0);
-    assert_eq!(app.count("select count(*) from comments where body like '%comment 1%'").await, 0);
+    let visible = "select count(*) from comments c join comment_states s on s.comment_id = c.id
+                   where s.status != 'deleted' and c.body like '%comment 1%'";
+    assert_eq!(app.count(visible).await, 0, "deleted comments vanish at once");
+    while app::ssr::comments::purge_deleted(&app.pool, 50).await.unwrap() > 0 {}
+    assert_eq!(app.count("select count(*) from comments where body like '%comment 1%'").await, 0, "and are purged");
+    assert_eq!(app.count("select count(*) from comment_states where status = 'deleted'").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failure_halfway_rolls_the_whole_bulk_action_back() {
     let app = TestApp::spawn().await;
     let post = published_post(&app, "f").await;
     seed_comments(&app, post, 50, "pending").await;
-    sqlx::query("create trigger fail_halfway before update on comments when old.id = 25 begin select raise(abort, 'injected failure'); end")
+    sqlx::query("create trigger fail_halfway before update on comment_states when old.comment_id = 25 begin select raise(abort, 'injected failure'); end")
         .execute(&app.pool)
         .await
         .unwrap();
@@ -215,11 +231,11 @@ async fn a_failure_halfway_rolls_the_whole_bulk_action_back() {
         moderate(&app, &client, &[("action", "approve"), ("all_matching", "true"), ("status", "pending")]).await;
     assert_eq!(status, 500);
     assert_eq!(body, Value::String("Internal".into()), "no internal detail leaks");
-    assert_eq!(app.count("select count(*) from comments where status = 'pending'").await, 50);
+    assert_eq!(app.count("select count(*) from comment_states where status = 'pending'").await, 50);
     assert_eq!(app.audit_count("comments.moderated").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_author_cannot_moderate_or_read_the_queue() {
     let app = TestApp::spawn().await;
     let post = published_post(&app, "a").await;
@@ -230,10 +246,10 @@ async fn an_author_cannot_moderate_or_read_the_queue() {
     assert_eq!(app.post(&client, "/admin/api/comments/list", &[]).await.status(), 403);
     let page = client.get(app.url("/admin/comments")).header("accept", "text/html").send().await.unwrap();
     assert_eq!(page.status(), 403);
-    assert_eq!(app.count("select count(*) from comments where status = 'pending'").await, 3);
+    assert_eq!(app.count("select count(*) from comment_states where status = 'pending'").await, 3);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_moderation_requests_are_clear_4xx() {
     let app = TestApp::spawn().await;
     let ed = app.create_user("ed", Role::Editor).await;

@@ -1,7 +1,7 @@
 use crate::helpers::*;
 use app::domain::Role;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_bodies_get_a_4xx_and_never_a_500() {
     let app = TestApp::spawn().await;
     let ada = app.create_user("ada", Role::Admin).await;
@@ -23,7 +23,7 @@ async fn malformed_bodies_get_a_4xx_and_never_a_500() {
     assert_eq!(app.users_fingerprint().await, before);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_body_is_refused_with_413() {
     let app = TestApp::spawn().await;
     let huge = "x".repeat(200 * 1024);
@@ -32,7 +32,7 @@ async fn an_oversized_body_is_refused_with_413() {
     assert_eq!(app.count("select count(*) from audit_events").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_posts_are_refused_before_anything_runs() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -51,7 +51,7 @@ async fn cross_site_posts_are_refused_before_anything_runs() {
     assert_eq!(app.count("select count(*) from audit_events").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_same_origin_browser_post_is_accepted() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -67,7 +67,7 @@ async fn a_same_origin_browser_post_is_accepted() {
     assert_eq!(res.status(), 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_security_headers_and_a_nonce_csp() {
     let app = TestApp::spawn().await;
     let res = app.client().get(app.url("/admin/login")).header("accept", "text/html").send().await.unwrap();
@@ -86,7 +86,7 @@ async fn pages_carry_security_headers_and_a_nonce_csp() {
     assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "every script carries the nonce");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_cookies_are_host_prefixed_secure_httponly_and_same_site() {
     let app = TestApp::spawn_with(false).await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -100,7 +100,7 @@ async fn production_cookies_are_host_prefixed_secure_httponly_and_same_site() {
     assert!(res.headers().contains_key("strict-transport-security"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_refuses_to_change_or_remove_audit_rows() {
     let app = TestApp::spawn().await;
     app.login_response(&app.client(), "nobody", "wrong password here").await;
@@ -112,7 +112,7 @@ async fn the_database_refuses_to_change_or_remove_audit_rows() {
     assert_eq!(app.count("select count(*) from audit_events where action = 'auth.login_failed'").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_paths_answer_404() {
     let app = TestApp::spawn().await;
     let res = app.client().get(app.url("/admin/no-such-page")).header("accept", "text/html").send().await.unwrap();

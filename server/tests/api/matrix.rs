@@ -199,7 +199,7 @@ async fn side_effects(app: &TestApp) -> Vec<String> {
         "select coalesce(group_concat(id || name || slug), '') from (select * from categories order by id)",
         "select coalesce(group_concat(id || name || slug), '') from (select * from tags order by id)",
         "select count(*) || '/' || (select count(*) from publish_events) from post_revisions",
-        "select coalesce(group_concat(id || status, '|'), '') from (select * from comments order by id)",
+        "select coalesce(group_concat(comment_id || status, '|'), '') from (select * from comment_states order by comment_id)",
         "select count(*) from audit_events where action not in ('auth.login', 'auth.login_failed')",
     ] {
         seen.push(sqlx::query_scalar::<_, String>(&format!("select cast(({sql}) as text)")).fetch_one(&app.pool).await.unwrap());
@@ -230,7 +230,7 @@ async fn fixture(app: &TestApp, owner: &TestUser, status: PostStatus, n: usize) 
     (post, slug, revision, category, tag, comment)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_answers_every_caller_as_the_matrix_says() {
     let app = TestApp::spawn().await;
     let mut failures = Vec::new();

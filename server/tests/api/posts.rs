@@ -20,7 +20,7 @@ async fn post_status(app: &TestApp, id: i64) -> String {
     sqlx::query_scalar("select status from posts where id = ?").bind(id).fetch_one(&app.pool).await.unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_author_sees_only_own_posts_in_the_list_the_picker_and_the_export() {
     let app = TestApp::spawn().await;
     let (ann, bob) = (app.create_user("ann", Role::Author).await, app.create_user("bob", Role::Author).await);
@@ -43,7 +43,7 @@ async fn an_author_sees_only_own_posts_in_the_list_the_picker_and_the_export() {
     assert_eq!(csv.lines().count(), 2, "{csv}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_editor_sees_every_post_and_the_list_filters_sorts_and_pages() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -73,7 +73,7 @@ async fn an_editor_sees_every_post_and_the_list_filters_sorts_and_pages() {
     assert!(csv.lines().nth(1).unwrap().contains("Gamma ray"), "{csv}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_or_author_in_the_body_is_refused_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -98,7 +98,7 @@ async fn status_or_author_in_the_body_is_refused_and_changes_nothing() {
     assert_eq!(app.count("select count(*) from posts").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bulk_list_with_foreign_and_missing_ids_touches_only_the_callers_posts() {
     let app = TestApp::spawn().await;
     let (ann, bob) = (app.create_user("ann", Role::Author).await, app.create_user("bob", Role::Author).await);
@@ -118,7 +118,7 @@ async fn a_bulk_list_with_foreign_and_missing_ids_touches_only_the_callers_posts
     assert_eq!(app.audit_count("post.deleted").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_bulk_publish_is_one_transaction_and_one_audit_event() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -146,7 +146,7 @@ async fn one_bulk_publish_is_one_transaction_and_one_audit_event() {
     assert_eq!(again["changed"], 0, "already published rows are skipped");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_editorial_workflow_reaches_the_public_site_and_leaves_it() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -182,7 +182,7 @@ async fn the_editorial_workflow_reaches_the_public_site_and_leaves_it() {
     assert_eq!(actions, ["unpublished", "published"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_script_in_markdown_comes_out_inert() {
     let app = TestApp::spawn().await;
     let ed = app.create_user("ed", Role::Editor).await;
@@ -200,7 +200,7 @@ async fn a_script_in_markdown_comes_out_inert() {
     assert!(!preview.contains("<script") && !preview.contains("onerror"), "{preview}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_save_keeps_a_revision_that_can_be_restored() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -228,7 +228,7 @@ async fn every_save_keeps_a_revision_that_can_be_restored() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_taken_slug_is_a_field_error_not_a_500() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -241,7 +241,7 @@ async fn a_taken_slug_is_a_field_error_not_a_500() {
     assert_eq!(res.status(), 422, "an unknown category is a field error");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scheduled_post_publishes_itself_at_its_time() {
     let app = TestApp::spawn().await;
     let ed = app.create_user("ed", Role::Editor).await;
@@ -264,7 +264,7 @@ async fn a_scheduled_post_publishes_itself_at_its_time() {
     assert_eq!(actor, "system");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overview_counts_stay_inside_the_callers_scope() {
     let app = TestApp::spawn().await;
     let (ann, bob) = (app.create_user("ann", Role::Author).await, app.create_user("bob", Role::Author).await);
@@ -277,7 +277,7 @@ async fn overview_counts_stay_inside_the_callers_scope() {
     assert_eq!(counts["weekly"].as_array().unwrap().len(), 12);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn taxonomy_changes_are_audited_and_deleting_a_category_keeps_its_posts() {
     let app = TestApp::spawn().await;
     let ada = app.create_user("ada", Role::Admin).await;
@@ -307,14 +307,14 @@ async fn taxonomy_changes_are_audited_and_deleting_a_category_keeps_its_posts() 
     assert_eq!(app.audit_count("tag.updated").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_anonymous_export_is_refused() {
     let app = TestApp::spawn().await;
     let res = app.client().get(app.url("/admin/posts/export.csv")).send().await.unwrap();
     assert_eq!(res.status(), 401);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_authors_edit_page_is_not_found() {
     let app = TestApp::spawn().await;
     let (ann, bob) = (app.create_user("ann", Role::Author).await, app.create_user("bob", Role::Author).await);

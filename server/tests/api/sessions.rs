@@ -1,7 +1,7 @@
 use crate::helpers::*;
 use app::{domain::Role, ssr::users};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_id_changes_at_login() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -12,7 +12,7 @@ async fn the_session_id_changes_at_login() {
     assert_ne!(first.split(';').next(), second.split(';').next());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_planted_session_id_is_not_adopted() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -28,7 +28,7 @@ async fn a_planted_session_id_is_not_adopted() {
     assert!(!cookie.contains("AAAAAAAAAAAAAAAAAAAAAA"), "{cookie}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_old_cookie_is_dead_after_logout() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -42,7 +42,7 @@ async fn the_old_cookie_is_dead_after_logout() {
     assert_eq!(app.audit_count("auth.logout").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deactivated_users_live_session_is_refused_at_once() {
     let app = TestApp::spawn().await;
     let ed = app.create_user("ed", Role::Editor).await;
@@ -52,7 +52,7 @@ async fn a_deactivated_users_live_session_is_refused_at_once() {
     assert_eq!(app.post(&client, "/admin/api/auth/me", &[]).await.status(), 401);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_role_change_applies_on_the_next_request() {
     let app = TestApp::spawn().await;
     let ed = app.create_user("ed", Role::Editor).await;
@@ -64,7 +64,7 @@ async fn a_role_change_applies_on_the_next_request() {
     assert_eq!(app.post(&client, "/admin/api/users/list", &[]).await.status(), 403);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changing_ones_password_ends_the_other_sessions_but_not_this_one() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
@@ -80,7 +80,7 @@ async fn changing_ones_password_ends_the_other_sessions_but_not_this_one() {
     assert_eq!(app.audit_count("user.password_changed").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_current_password_changes_nothing() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;

@@ -6,7 +6,7 @@ async fn create_admin(app: &TestApp, token: &str, username: &str) -> reqwest::Re
     app.post(&app.client(), "/admin/api/setup/create-admin", &form).await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_setup_link_creates_the_first_admin_once() {
     let app = TestApp::spawn().await;
     let token = setup::issue(&app.pool, 60).await.unwrap();
@@ -21,7 +21,7 @@ async fn a_setup_link_creates_the_first_admin_once() {
     assert_eq!(app.count("select count(*) from users").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_or_expired_token_creates_nobody() {
     let app = TestApp::spawn().await;
     let token = setup::issue(&app.pool, 60).await.unwrap();
@@ -31,7 +31,7 @@ async fn an_unknown_or_expired_token_creates_nobody() {
     assert_eq!(app.count("select count(*) from users").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_valid_token_is_useless_once_an_admin_exists() {
     let app = TestApp::spawn().await;
     let token = setup::issue(&app.pool, 60).await.unwrap();
@@ -40,7 +40,7 @@ async fn a_valid_token_is_useless_once_an_admin_exists() {
     assert_eq!(app.count("select count(*) from users where username = 'mallory'").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_weak_password_is_refused_with_field_errors_and_the_token_survives() {
     let app = TestApp::spawn().await;
     let token = setup::issue(&app.pool, 60).await.unwrap();

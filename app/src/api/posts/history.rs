@@ -4,9 +4,9 @@ use crate::{
 };
 use leptos::prelude::*;
 
-/// Saved versions of a post, newest first. Authors: own posts only.
-#[server(prefix = "/admin/api", endpoint = "posts/revisions")]
-pub async fn list_revisions(id: i64) -> Result<Vec<Revision>, AppError> {
+/// The caller's view scope, once the post is known to be inside it (else `NotFound`).
+#[cfg(feature = "ssr")]
+async fn viewable(id: i64) -> Result<(crate::policy::Scope, crate::ssr::AppContext), AppError> {
     use crate::{
         domain::PostId,
         policy::{post_scope, PostAction},
@@ -16,22 +16,21 @@ pub async fn list_revisions(id: i64) -> Result<Vec<Revision>, AppError> {
     let scope = post_scope(&actor, PostAction::View)?;
     let ctx = context()?;
     posts::status_of(&mut *ctx.pool.acquire().await?, scope, PostId(id)).await?.ok_or(AppError::NotFound)?;
-    Ok(posts::revisions(&ctx.pool, scope, PostId(id)).await?)
+    Ok((scope, ctx))
+}
+
+/// Saved versions of a post, newest first. Authors: own posts only.
+#[server(prefix = "/admin/api", endpoint = "posts/revisions")]
+pub async fn list_revisions(id: i64) -> Result<Vec<Revision>, AppError> {
+    let (scope, ctx) = viewable(id).await?;
+    Ok(crate::ssr::posts::revisions(&ctx.pool, scope, crate::domain::PostId(id)).await?)
 }
 
 /// Who published and unpublished a post, and when. Authors: own posts only.
 #[server(prefix = "/admin/api", endpoint = "posts/history")]
 pub async fn publish_history(id: i64) -> Result<Vec<PublishEvent>, AppError> {
-    use crate::{
-        domain::PostId,
-        policy::{post_scope, PostAction},
-        ssr::{auth, context, posts},
-    };
-    let actor = auth::current_actor().await?;
-    let scope = post_scope(&actor, PostAction::View)?;
-    let ctx = context()?;
-    posts::status_of(&mut *ctx.pool.acquire().await?, scope, PostId(id)).await?.ok_or(AppError::NotFound)?;
-    Ok(posts::publish_history(&ctx.pool, scope, PostId(id)).await?)
+    let (scope, ctx) = viewable(id).await?;
+    Ok(crate::ssr::posts::publish_history(&ctx.pool, scope, crate::domain::PostId(id)).await?)
 }
 
 /// Put a saved version's title, body and excerpt back. Same rule as editing the post.

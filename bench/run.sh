@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Inkwarden benchmarks (figures, not pass/fail). Needs a release build (cargo xtask build
+# --release), curl, and wrk for the throughput rows.
+#
+#   bench/run.sh            seeds 10,000 posts and 50,000 comments into a temporary database,
+#                           starts the real binary and prints one line per figure.
+#
+# Figures: requests/s and p99 of the posts list page, a server function call and login; the
+# write-lock time and wall time of a 10,000-comment bulk approval; the comment queue page; the
+# WebAssembly bundle (raw, gzip, brotli); the server's peak memory.
+set -euo pipefail
+trap 'echo "bench/run.sh: line $LINENO failed" >&2' ERR
+cd "$(dirname "$0")/.."
+bin="${INKWARDEN_BIN:-target/release/inkwarden}"
+site="${LEPTOS_SITE_ROOT:-target/site}"
+port="${BENCH_PORT:-3199}"
+duration="${BENCH_SECONDS:-10}"
+[ -x "$bin" ] || { echo "no $bin: run cargo xtask build --release first" >&2; exit 1; }
+
+dir=$(mktemp -d)
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+export DATABASE_URL="sqlite://$dir/bench.db"
+base="http://127.0.0.1:$port"
+
+start=$(date +%s.%N)
+"$bin" seed-demo --posts 10000 --comments 50000 > "$dir/seed.txt"
+printf 'seed 10,000 posts + 50,000 comments: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
+password() { awk -v who="$1" '$2 == who { print $3 }' "$dir/seed.txt"; }
+
+LEPTOS_SITE_ROOT="$site" RUST_LOG=info "$bin" serve --insecure-cookies --addr "127.0.0.1:$port" > "$dir/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 50); do curl -fs -o /dev/null "$base/admin/login" && break; sleep 0.2; done
+
+login() { # prints the session cookie of a fresh sign-in
+  curl -fs -o /dev/null -c - --data-urlencode "username=$1" --data-urlencode "password=$(password "$1")" \
+    "$base/admin/api/auth/login" | awk '$6 == "inkwarden_session" { print "inkwarden_session=" $7 }'
+}
+editor=$(login editor)
+
+# p50/p95 of N sequential requests, in milliseconds.
+latency() {
+  local n=$1; shift
+  for _ in $(seq "$n"); do curl -fs -o /dev/null -w '%{time_total}\n' "$@"; done | sort -n |
+    awk '{ t[NR] = $1 * 1000 } END { printf "p50 %.1f ms, p95 %.1f ms (n=%d)", t[int(NR * 0.5)], t[int(NR * 0.95)], NR }'
+}
+
+throughput() { # label, then wrk arguments
+  local label=$1; shift
+  if ! command -v wrk > /dev/null; then echo "$label: wrk not installed"; return; fi
+  wrk -t2 -c16 -d"${duration}s" --latency "$@" 2>&1 |
+    awk -v label="$label" '/Requests\/sec/ { rps = $2 } /^ +99%/ { p99 = $2 } END { printf "%s: %s req/s, p99 %s\n", label, rps, p99 }'
+}
+
+echo "posts list page (SSR, 25 of 10,000 rows): $(latency 30 -H "Cookie: $editor" -H 'Accept: text/html' "$base/admin/posts")"
+throughput "posts list page, 16 connections" -H "Cookie: $editor" -H 'Accept: text/html' "$base/admin/posts"
+throughput "server function /admin/api/posts/list" -s bench/post.lua -H "Cookie: $editor" "$base/admin/api/posts/list"
+cat > "$dir/login.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "username=author&password=$(password author)"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+LUA
+throughput "login (argon2id, 2 cores)" -s "$dir/login.lua" "$base/admin/api/auth/login"
+
+echo "comment queue page (50,000 comments, pending first page): $(latency 30 -H "Cookie: $editor" -H 'Accept: text/html' "$base/admin/comments")"
+pending=$(curl -fs -H "Cookie: $editor" --data 'status=pending&q=batch-1&per_page=25' "$base/admin/api/comments/list" | sed 's/.*"total":\([0-9]*\).*/\1/')
+wall=$(curl -fs -o "$dir/bulk.json" -w '%{time_total}' -H "Cookie: $editor" \
+  --data 'action=approve&all_matching=true&status=pending&q=batch-1' "$base/admin/api/comments/moderate")
+sleep 0.2
+lock=$(grep -o 'rows=[0-9]* write_lock_ms=[0-9]*' "$dir/server.log" | tail -1)
+printf 'bulk approval of %s matching comments: %s, %s, request %.0f ms\n' "$pending" "$(cat "$dir/bulk.json")" "$lock" "$(echo "$wall * 1000" | bc)"
+
+wasm=$(ls "$site"/pkg/*.wasm | head -1)
+printf 'wasm bundle %s: raw %d B, gzip %d B, brotli %d B\n' "$(basename "$wasm")" "$(wc -c < "$wasm")" \
+  "$(gzip -9 -c "$wasm" | wc -c)" "$( (brotli -c -q 11 "$wasm" 2> /dev/null || echo) | wc -c)"
+echo "server peak memory (VmHWM after the runs above): $(awk '/VmHWM/ { print $2 " " $3 }' "/proc/$pid/status")"
