@@ -7,6 +7,11 @@ use argon2::{
     Algorithm, Argon2, Params, Version,
 };
 use std::sync::OnceLock;
+use tokio::sync::Semaphore;
+
+/// At most this many argon2 computations at once (19 MiB each): a login flood queues here
+/// instead of filling the blocking pool and the memory, and other requests keep their CPU.
+static HASHING: Semaphore = Semaphore::const_new(2);
 
 /// OWASP's argon2id parameters: 19 MiB, 2 passes, 1 lane.
 fn hasher() -> Argon2<'static> {
@@ -33,6 +38,7 @@ pub async fn warm_up() {
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
+    let _permit = HASHING.acquire().await.map_err(|e| AppError::internal("hash permit", e))?;
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
         .map_err(|e| AppError::internal("hash task", e))?
@@ -49,6 +55,7 @@ pub enum Verdict {
 
 /// Check `password` against `stored`, or against the dummy hash when there is no account.
 pub async fn verify(password: String, stored: Option<String>) -> Result<Verdict, AppError> {
+    let _permit = HASHING.acquire().await.map_err(|e| AppError::internal("verify permit", e))?;
     tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
