@@ -31,14 +31,16 @@ impl FromRow<'_, SqliteRow> for CommentRow {
     }
 }
 
-/// `from …` of the queue: the state table first (its (status, id) index drives the queue),
+/// `from …` of the queue: the narrow state table first (it drives the queue in id order),
 /// then the comment text. Rows marked deleted never show.
 const FROM: &str = " from comment_states s join comments c on c.id = s.comment_id";
 
 fn push_filters(b: &mut QueryBuilder<'_, Sqlite>, f: &CommentFilter) {
     b.push(" where s.status != 'deleted'");
     if let Some(status) = f.status {
-        b.push(" and s.status = ").push_bind(status.as_str());
+        // A literal, not a bound value: the planner uses the partial index on pending rows
+        // only when it can see `status = 'pending'`. The text comes from the enum, never input.
+        b.push(format_args!(" and s.status = '{}'", status.as_str()));
     }
     if let Some(post) = f.post {
         b.push(" and c.post_id = ").push_bind(post.0);
@@ -75,7 +77,7 @@ pub async fn count(pool: &SqlitePool, f: &CommentFilter) -> Result<i64, sqlx::Er
 
 /// Comments matching `f`, on the caller's connection (inside its transaction).
 pub async fn count_in(conn: &mut SqliteConnection, f: &CommentFilter) -> Result<i64, sqlx::Error> {
-    // Without a text or post filter the state index alone answers, without touching comments.
+    // Without a text or post filter the narrow state table alone answers.
     let from = if f.q.is_none() && f.post.is_none() { " from comment_states s" } else { FROM };
     let mut b = QueryBuilder::new(format!("select count(*){from}"));
     push_filters(&mut b, f);
