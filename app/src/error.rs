@@ -32,6 +32,9 @@ pub enum AppError {
     Conflict(String),
     #[error("Too many attempts. Try again in {retry_after} seconds.")]
     TooManyRequests { retry_after: u64 },
+    /// Too many requests are already waiting for the same scarce resource (password hashing).
+    #[error("The server is busy. Try again in {retry_after} seconds.")]
+    Busy { retry_after: u64 },
     #[error("Something went wrong on our side. It has been logged; please try again.")]
     Internal,
 }
@@ -60,7 +63,23 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Invalid(_) => 422,
             AppError::TooManyRequests { .. } => 429,
+            AppError::Busy { .. } => 503,
             AppError::Internal => 500,
+        }
+    }
+
+    /// Seconds the caller should wait before trying again (sent as `Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyRequests { retry_after } | AppError::Busy { retry_after } => Some(*retry_after),
+            AppError::Unauthenticated
+            | AppError::BadCredentials
+            | AppError::Forbidden
+            | AppError::NotFound
+            | AppError::Invalid(_)
+            | AppError::BadRequest(_)
+            | AppError::Conflict(_)
+            | AppError::Internal => None,
         }
     }
 
@@ -124,6 +143,8 @@ mod tests {
             assert!((400..500).contains(&e.status()), "{e:?}");
         }
         assert_eq!(AppError::Internal.status(), 500);
+        assert_eq!(AppError::Busy { retry_after: 2 }.status(), 503);
+        assert_eq!(AppError::Busy { retry_after: 2 }.retry_after(), Some(2));
     }
 
     #[test]

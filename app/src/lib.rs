@@ -57,6 +57,13 @@ fn set_security_policy() {
     }
 }
 
+/// The document title for a page's `<Title text>`. Every title passes through here, so a post
+/// title such as `</title><script>` stays text in the server-rendered head.
+fn page_title(text: String) -> String {
+    let title = if text.is_empty() { "Inkwarden".to_owned() } else { format!("{text} · Inkwarden") };
+    components::escape_on_server(title)
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -68,7 +75,8 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Stylesheet id="leptos" href="/pkg/inkwarden.css"/>
-        <Title formatter=|text: String| if text.is_empty() { "Inkwarden".to_owned() } else { format!("{text} · Inkwarden") }/>
+        // The one formatter: leptos_meta writes the server's <title> unescaped, so this escapes it.
+        <Title formatter=page_title/>
         <Router>
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/") view=pages::Home ssr=SsrMode::Async/>

@@ -103,7 +103,8 @@ pub fn post_scope(actor: &Actor, action: PostAction) -> Result<Scope, AppError> 
     match (actor.role, action) {
         (Role::Author, View | Edit | Submit | Withdraw | Delete) => Ok(Scope::OwnedBy(actor.id)),
         (Role::Author, Publish | Unpublish | Schedule) => Err(AppError::Forbidden),
-        (Role::Editor | Role::Admin, _) => Ok(Scope::All),
+        (Role::Editor | Role::Admin, View | Edit | Submit | Withdraw | Delete) => Ok(Scope::All),
+        (Role::Editor | Role::Admin, Publish | Unpublish | Schedule) => Ok(Scope::All),
     }
 }
 
@@ -116,13 +117,53 @@ pub fn post_status_allows(role: Role, action: PostAction, status: PostStatus) ->
         (Role::Author, Delete) => status == PostStatus::Draft,
         (Role::Author, View | Submit | Withdraw) => true,
         (Role::Author, Publish | Unpublish | Schedule) => false,
-        (Role::Editor | Role::Admin, _) => true,
+        (Role::Editor | Role::Admin, View | Edit | Delete) => true,
+        (Role::Editor | Role::Admin, Submit | Withdraw | Publish | Unpublish | Schedule) => true,
     }
 }
 
 /// The statuses in which `role` may apply `action` to a post in its scope (for bulk queries).
 pub fn post_statuses_allowing(role: Role, action: PostAction) -> Vec<PostStatus> {
     PostStatus::ALL.into_iter().filter(|s| post_status_allows(role, action, *s)).collect()
+}
+
+/// What the policy needs to know about one post to decide on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PostFacts {
+    pub author: UserId,
+    pub status: PostStatus,
+}
+
+/// The one decision on an action against one post, in the order the caller must see it:
+/// `Forbidden` when the role may never do it, `NotFound` when the post is missing or outside
+/// what the actor may see (the two look the same), `Forbidden` when its status does not allow
+/// it. `Ok` carries the scope the changing query must still put into its `WHERE` clause.
+pub fn post_access(actor: &Actor, action: PostAction, post: Option<PostFacts>) -> Result<Scope, AppError> {
+    let scope = post_scope(actor, action)?;
+    let visible = match (post, post_scope(actor, PostAction::View)?) {
+        (Some(post), Scope::All) => Some(post),
+        (Some(post), Scope::OwnedBy(owner)) if post.author == owner => Some(post),
+        (Some(_) | None, _) => None,
+    };
+    let post = visible.ok_or(AppError::NotFound)?;
+    if post_status_allows(actor.role, action, post.status) {
+        Ok(scope)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Whether a publication schedule survives `action` by `role`. A schedule stands for "an
+/// editor reviewed this text": an author's edit or restore, and any withdrawal to draft,
+/// cancel it, so that nothing unreviewed goes live under the scheduler's name.
+pub fn keeps_schedule(role: Role, action: PostAction) -> bool {
+    use PostAction::*;
+    match (role, action) {
+        (Role::Author, Edit | Withdraw) => false,
+        (Role::Author, View | Submit | Delete | Publish | Unpublish | Schedule) => true,
+        (Role::Editor | Role::Admin, Withdraw) => false,
+        (Role::Editor | Role::Admin, View | Edit | Submit | Delete | Publish | Unpublish | Schedule) => true,
+    }
 }
 
 /// The guard rails on changing a user's role: nobody changes their own role, and the last
@@ -310,6 +351,51 @@ mod tests {
     fn bulk_deletes_by_an_author_reach_only_drafts() {
         assert_eq!(post_statuses_allowing(Role::Author, PostAction::Delete), [PostStatus::Draft]);
         assert_eq!(post_statuses_allowing(Role::Editor, PostAction::Delete), PostStatus::ALL);
+    }
+
+    #[test]
+    fn a_foreign_post_is_not_found_for_an_author_and_a_missing_one_alike() {
+        let a = actor(Role::Author);
+        let foreign = PostFacts { author: UserId(8), status: PostStatus::Draft };
+        assert_eq!(post_access(&a, PostAction::Edit, Some(foreign)), Err(AppError::NotFound));
+        assert_eq!(post_access(&a, PostAction::Edit, None), Err(AppError::NotFound));
+    }
+
+    #[test]
+    fn an_author_asking_for_an_editor_action_is_forbidden_before_any_lookup() {
+        let a = actor(Role::Author);
+        assert_eq!(post_access(&a, PostAction::Publish, None), Err(AppError::Forbidden));
+    }
+
+    #[test]
+    fn an_author_may_edit_own_post_in_review_but_not_once_published() {
+        let a = actor(Role::Author);
+        let mine = |status| Some(PostFacts { author: UserId(7), status });
+        assert_eq!(post_access(&a, PostAction::Edit, mine(PostStatus::Review)), Ok(Scope::OwnedBy(UserId(7))));
+        assert_eq!(post_access(&a, PostAction::Edit, mine(PostStatus::Published)), Err(AppError::Forbidden));
+    }
+
+    #[test]
+    fn an_editor_reaches_any_post_that_exists() {
+        let e = actor(Role::Editor);
+        let any = Some(PostFacts { author: UserId(99), status: PostStatus::Published });
+        assert_eq!(post_access(&e, PostAction::Delete, any), Ok(Scope::All));
+        assert_eq!(post_access(&e, PostAction::Delete, None), Err(AppError::NotFound));
+    }
+
+    #[test]
+    fn an_authors_edit_or_withdrawal_cancels_a_schedule() {
+        assert!(!keeps_schedule(Role::Author, PostAction::Edit));
+        assert!(!keeps_schedule(Role::Author, PostAction::Withdraw));
+        assert!(keeps_schedule(Role::Author, PostAction::Submit));
+    }
+
+    #[test]
+    fn an_editors_edit_keeps_the_schedule_but_a_withdrawal_cancels_it() {
+        for role in [Role::Editor, Role::Admin] {
+            assert!(keeps_schedule(role, PostAction::Edit));
+            assert!(!keeps_schedule(role, PostAction::Withdraw));
+        }
     }
 
     #[test]

@@ -50,7 +50,7 @@ impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let page = format!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Comment not posted</title></head>\
-             <body><main><h1>Comment not posted</h1><p>{}</p><p><a href=\"javascript:history.back()\">Back</a></p></main></body></html>",
+             <body><main><h1>Comment not posted</h1><p>{}</p><p><a href=\"/\">Back to the site</a></p></main></body></html>",
             self.1
         );
         let mut res = (self.0, Html(page)).into_response();
@@ -88,15 +88,14 @@ async fn accept(ctx: &AppContext, slug: &str, ip: Option<std::net::IpAddr>, form
     if body.is_empty() || body.chars().count() > MAX_COMMENT_BODY {
         return Err(Refusal(StatusCode::UNPROCESSABLE_ENTITY, "Please write a comment of at most 5,000 characters."));
     }
-    if let Some(ip) = ip {
-        if comments::recent_from(&ctx.pool, ip, RATE_WINDOW_MINUTES).await.map_err(db)? >= RATE_LIMIT {
-            return Err(Refusal(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many comments from your address. Please wait ten minutes.",
-            ));
+    let email = (!email.is_empty()).then_some(email);
+    let stored = comments::insert_limited(&ctx.pool, post, name, email, body, ip, RATE_LIMIT, RATE_WINDOW_MINUTES)
+        .await
+        .map_err(db)?;
+    match stored {
+        Some(_) => Ok(()),
+        None => {
+            Err(Refusal(StatusCode::TOO_MANY_REQUESTS, "Too many comments from your address. Please wait ten minutes."))
         }
     }
-    let email = (!email.is_empty()).then_some(email);
-    comments::insert(&ctx.pool, post, name, email, body, ip).await.map_err(db)?;
-    Ok(())
 }

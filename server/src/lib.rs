@@ -6,6 +6,7 @@ pub mod cli;
 pub mod comments;
 pub mod config;
 pub mod export;
+pub mod scheduler;
 pub mod security;
 pub mod seed;
 pub mod startup;

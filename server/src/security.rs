@@ -1,7 +1,10 @@
 //! HTTP hardening: security headers, the same-origin check on state-changing requests, the
 //! client address, and real status codes for server-function errors.
 
-use app::{error::AppError, ssr::ClientIp};
+use app::{
+    error::AppError,
+    ssr::{auth, ClientIp},
+};
 use axum::{
     body::{to_bytes, Body},
     extract::{ConnectInfo, Request, State},
@@ -13,6 +16,7 @@ use std::{
     net::{IpAddr, SocketAddr},
     sync::Arc,
 };
+use tower_sessions::Session;
 
 /// Headers every response carries; HSTS only when the app is served over HTTPS.
 pub async fn security_headers(State(https): State<bool>, req: Request, next: Next) -> Response {
@@ -65,28 +69,95 @@ fn is_same_origin(headers: &HeaderMap) -> bool {
 pub async fn resolve_client_ip(State(trusted): State<Arc<Vec<IpAddr>>>, mut req: Request, next: Next) -> Response {
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     if let Some(peer) = peer {
-        let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        let ip = client_ip(peer, forwarded, &trusted);
+        // Every `X-Forwarded-For` line, in order, as one list: proxies may append a line each.
+        let lines: Vec<&str> =
+            req.headers().get_all("x-forwarded-for").iter().map(|v| v.to_str().unwrap_or("unreadable")).collect();
+        let ip = client_ip(peer, &lines.join(","), &trusted);
         req.extensions_mut().insert(ClientIp(ip));
     }
     next.run(req).await
 }
 
 /// The rightmost address in `X-Forwarded-For` that is not a trusted proxy, when the peer itself
-/// is trusted; otherwise the peer. Unparseable entries end the walk (the peer is kept).
-pub fn client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
+/// is trusted; otherwise the peer. Unparseable entries end the walk (the last trusted hop is
+/// kept). Addresses are compared canonically, so `::ffff:127.0.0.1` is `127.0.0.1`.
+pub fn client_ip(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|t| t.to_canonical() == ip);
+    let peer = peer.to_canonical();
+    if !is_trusted(peer) {
         return peer;
     }
     let mut client = peer;
-    for entry in forwarded_for.unwrap_or("").rsplit(',').map(str::trim).filter(|e| !e.is_empty()) {
-        match entry.parse::<IpAddr>() {
-            Ok(ip) if trusted.contains(&ip) => client = ip,
+    for entry in forwarded_for.rsplit(',').map(str::trim).filter(|e| !e.is_empty()) {
+        match entry.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
+            Ok(ip) if is_trusted(ip) => client = ip,
             Ok(ip) => return ip,
             Err(_) => return client,
         }
     }
     client
+}
+
+/// Staff pages need a sign-in. An anonymous request for any `/admin` page, whatever it
+/// accepts (a browser, curl, a script), is sent to the login page with `next` before anything
+/// renders. The login and setup pages, server functions and the CSV export (which answer 401
+/// themselves) pass; so does a request whose session claims a sign-in, which the page checks
+/// in full against the database.
+pub async fn redirect_anonymous_pages(session: Session, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let is_page = matches!(*req.method(), Method::GET | Method::HEAD)
+        && (path == "/admin" || path.starts_with("/admin/"))
+        && !path.starts_with("/admin/api/")
+        && !PUBLIC_ADMIN_PATHS.contains(&path);
+    if !is_page || auth::claims_sign_in(&session).await {
+        return next.run(req).await;
+    }
+    let wanted = req.uri().path_and_query().map_or(path, |p| p.as_str());
+    let location = format!("/admin/login?next={}", percent_encode(wanted));
+    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+}
+
+/// `/admin` paths that anonymous visitors may open.
+const PUBLIC_ADMIN_PATHS: [&str; 3] = ["/admin/login", "/admin/setup", "/admin/posts/export.csv"];
+
+/// Percent-encode everything but unreserved characters (RFC 3986), for a query value.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The most a request body may carry, by route: the post editor's form holds a body of up to
+/// 200,000 characters (4 bytes each in UTF-8, each byte sent as `%XX` by a form), everything
+/// else is small.
+pub fn body_limit_for(path: &str) -> usize {
+    match path {
+        "/admin/api/posts/create" | "/admin/api/posts/update" | "/admin/api/posts/preview" => LARGE_BODY_BYTES,
+        _ => SMALL_BODY_BYTES,
+    }
+}
+
+pub const SMALL_BODY_BYTES: usize = 64 * 1024;
+/// 200,000 four-byte characters percent-encoded (2.4 MB) plus the other fields.
+pub const LARGE_BODY_BYTES: usize = 3 * 1024 * 1024;
+
+/// Refuse a body over its route's limit with 413 and a message, before anything reads it; a
+/// body without a length is cut off at the limit while it streams.
+pub async fn limit_body(req: Request, next: Next) -> Response {
+    let limit = body_limit_for(req.uri().path());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let message = format!("Request body too large: at most {limit} bytes here.");
+        return (StatusCode::PAYLOAD_TOO_LARGE, message).into_response();
+    }
+    next.run(req.map(|body| Body::new(http_body_util::Limited::new(body, limit)))).await
 }
 
 /// Leptos sends every server-function error as 500. The error body is our JSON `AppError`;
@@ -102,6 +173,9 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(seconds) = error.retry_after() {
+            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -116,18 +190,38 @@ mod tests {
 
     #[test]
     fn forwarded_for_is_ignored_from_an_untrusted_peer() {
-        assert_eq!(client_ip(ip("203.0.113.9"), Some("1.2.3.4"), &[ip("127.0.0.1")]), ip("203.0.113.9"));
+        assert_eq!(client_ip(ip("203.0.113.9"), "1.2.3.4", &[ip("127.0.0.1")]), ip("203.0.113.9"));
     }
 
     #[test]
     fn the_first_untrusted_hop_from_the_right_is_the_client() {
         let trusted = [ip("127.0.0.1"), ip("10.0.0.2")];
-        assert_eq!(client_ip(ip("127.0.0.1"), Some("6.6.6.6, 198.51.100.7, 10.0.0.2"), &trusted), ip("198.51.100.7"));
+        assert_eq!(client_ip(ip("127.0.0.1"), "6.6.6.6, 198.51.100.7, 10.0.0.2", &trusted), ip("198.51.100.7"));
     }
 
     #[test]
     fn a_garbled_forwarded_for_keeps_the_proxy_address() {
-        assert_eq!(client_ip(ip("127.0.0.1"), Some("not-an-ip"), &[ip("127.0.0.1")]), ip("127.0.0.1"));
+        assert_eq!(client_ip(ip("127.0.0.1"), "not-an-ip", &[ip("127.0.0.1")]), ip("127.0.0.1"));
+    }
+
+    #[test]
+    fn an_ipv4_mapped_peer_matches_a_trusted_ipv4_proxy() {
+        let trusted = [ip("127.0.0.1")];
+        assert_eq!(client_ip(ip("::ffff:127.0.0.1"), "198.51.100.7", &trusted), ip("198.51.100.7"));
+        assert_eq!(client_ip(ip("::ffff:203.0.113.9"), "", &trusted), ip("203.0.113.9"));
+    }
+
+    #[test]
+    fn a_mapped_address_in_the_chain_is_canonicalised() {
+        let trusted = [ip("127.0.0.1"), ip("10.0.0.2")];
+        assert_eq!(client_ip(ip("127.0.0.1"), "198.51.100.7, ::ffff:10.0.0.2", &trusted), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn body_limits_are_large_for_the_post_form_only() {
+        assert_eq!(body_limit_for("/admin/api/posts/update"), LARGE_BODY_BYTES);
+        assert_eq!(body_limit_for("/admin/api/auth/login"), SMALL_BODY_BYTES);
+        assert_eq!(body_limit_for("/posts/hello/comments"), SMALL_BODY_BYTES);
     }
 
     #[test]

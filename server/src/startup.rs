@@ -1,7 +1,7 @@
 //! Builds the application: database, session store, router. Tests call [`Application::build`]
 //! with port 0 to run the real router.
 
-use crate::security;
+use crate::{scheduler, security};
 use anyhow::Context;
 use app::{
     shell,
@@ -19,12 +19,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 use std::{net::IpAddr, net::SocketAddr, path::Path, str::FromStr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
-
-/// Largest request body accepted anywhere (forms and server-function arguments are small).
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Open (creating when missing) the SQLite database with WAL, foreign keys and a busy timeout.
 pub async fn connect(database_url: &str) -> anyhow::Result<SqlitePool> {
@@ -105,10 +101,11 @@ pub fn build_router(pool: SqlitePool, settings: &Settings) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(middleware::from_fn(security::server_fn_error_status))
+        .layer(middleware::from_fn(security::redirect_anonymous_pages))
         .layer(sessions)
         .layer(middleware::from_fn(security::same_origin_guard))
         .layer(middleware::from_fn_with_state(Arc::new(settings.trusted_proxies.clone()), security::resolve_client_ip))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(security::limit_body))
         .layer(middleware::from_fn_with_state(!config.insecure_cookies, security::security_headers))
         .with_state(leptos_options)
 }
@@ -118,6 +115,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pool: SqlitePool,
+    session_absolute: Duration,
 }
 
 impl Application {
@@ -129,7 +127,7 @@ impl Application {
             TcpListener::bind(settings.addr).await.with_context(|| format!("cannot listen on {}", settings.addr))?;
         let settings = Settings { addr: listener.local_addr()?, ..settings };
         let router = build_router(pool.clone(), &settings);
-        Ok(Self { listener, router, pool })
+        Ok(Self { listener, router, pool, session_absolute: settings.server.session_absolute })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -141,27 +139,16 @@ impl Application {
         use tower_sessions::ExpiredDeletion;
         let store = SqliteStore::new(self.pool.clone());
         let cleanup = tokio::spawn(store.continuously_delete_expired(tokio::time::Duration::from_secs(300)));
-        let scheduler = tokio::spawn(publish_scheduled_posts(self.pool.clone()));
-        let purge = tokio::spawn(purge_deleted_comments(self.pool.clone()));
+        let scheduler = tokio::spawn(scheduler::publish_scheduled_posts(self.pool.clone()));
+        let purge = tokio::spawn(scheduler::purge_deleted_comments(self.pool.clone()));
+        let stale = tokio::spawn(scheduler::purge_stale_sessions(self.pool.clone(), self.session_absolute));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
         cleanup.abort();
         scheduler.abort();
         purge.abort();
+        stale.abort();
         served.context("server error")
-    }
-}
-
-/// Publish scheduled posts when their time comes, checking twice a minute.
-async fn publish_scheduled_posts(pool: SqlitePool) {
-    let mut tick = tokio::time::interval(Duration::from_secs(30));
-    loop {
-        tick.tick().await;
-        match app::ssr::posts::publish_due(&pool).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(published = n, "scheduled posts published"),
-            Err(e) => tracing::error!(error = %e, "publishing scheduled posts failed"),
-        }
     }
 }
 
@@ -178,23 +165,4 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
-}
-
-/// Remove comments that moderators deleted, a few hundred rows per short transaction, so the
-/// physical delete never holds the write lock for long.
-async fn purge_deleted_comments(pool: SqlitePool) {
-    let mut tick = tokio::time::interval(Duration::from_secs(5));
-    loop {
-        tick.tick().await;
-        loop {
-            match app::ssr::comments::purge_deleted(&pool, 500).await {
-                Ok(500) => tokio::time::sleep(Duration::from_millis(50)).await,
-                Ok(_) => break,
-                Err(e) => {
-                    tracing::error!(error = %e, "purging deleted comments failed");
-                    break;
-                }
-            }
-        }
-    }
 }

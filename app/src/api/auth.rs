@@ -42,12 +42,13 @@ pub async fn login(username: String, password: String, #[server(default)] next: 
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::LoginSucceeded).target("user", user.id.0);
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
-    auth::start(&auth::session().await?, &user).await?;
+    auth::start(&mut *ctx.pool.acquire().await?, &auth::session().await?, &user).await?;
     leptos_axum::redirect(&safe_next(&next));
     Ok(())
 }
 
-/// Sign out: the session is deleted server-side. Signed-in users only.
+/// Sign out: the session is deleted server-side, for good (its `staff_sessions` row goes, so a
+/// request still in flight cannot bring it back). Signed-in users only.
 #[server(prefix = "/admin/api", endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::{
@@ -59,8 +60,10 @@ pub async fn logout() -> Result<(), AppError> {
     let mut tx = ctx.pool.begin().await?;
     audit::record(&mut tx, AuditEvent::new(AuditActor::User(&actor), AuditAction::Logout).target("user", actor.id.0))
         .await?;
+    let session = auth::session().await?;
+    auth::close(&mut tx, &session).await?;
     tx.commit().await?;
-    auth::end(&auth::session().await?).await?;
+    auth::end(&session).await?;
     leptos_axum::redirect("/admin/login");
     Ok(())
 }

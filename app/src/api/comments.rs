@@ -1,7 +1,7 @@
 //! Comment moderation (editors and admins) and the public list of approved comments.
 
 use crate::{
-    domain::{CommentRow, Page, PublicComment},
+    domain::{CommentQueue, PublicComment},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -28,7 +28,8 @@ fn filter(
         None => None,
         Some(s) => Some(CommentStatus::parse(s).ok_or_else(|| AppError::invalid("status", "Unknown comment status."))?),
     };
-    Ok(crate::ssr::comments::CommentFilter { status, post: post_id.map(PostId), q: q.filter(|q| !q.trim().is_empty()) })
+    let q = q.filter(|q| !q.trim().is_empty());
+    Ok(crate::ssr::comments::CommentFilter { status, post: post_id.map(PostId), q, through: None })
 }
 
 /// The moderation queue, filtered by status, post and text, paged. Editors and admins.
@@ -40,7 +41,7 @@ pub async fn list_comments(
     #[server(default)] sort: Option<String>,
     #[server(default)] page: Option<i64>,
     #[server(default)] per_page: Option<i64>,
-) -> Result<Page<CommentRow>, AppError> {
+) -> Result<CommentQueue, AppError> {
     use crate::{
         policy::{require, Capability},
         ssr::{auth, comments, context},
@@ -54,7 +55,9 @@ pub async fn list_comments(
 }
 
 /// Approve, reject, mark as spam or delete comments: the listed `ids[]`, or with
-/// `all_matching=true` every comment matching the filter (`status`, `post_id`, `q`). One
+/// `all_matching=true` every comment matching the filter (`status`, `post_id`, `q`) up to
+/// `through_id`, the newest id the moderator's queue showed (comments that arrived since are
+/// left alone; without it the request is refused). One
 /// transaction and one audit event holding the count and the ids; deleted comments vanish at
 /// once and are purged in the background. Editors and admins.
 #[server(prefix = "/admin/api", endpoint = "comments/moderate")]
@@ -66,6 +69,7 @@ pub async fn moderate_comments(
     #[server(default)] status: Option<String>,
     #[server(default)] post_id: Option<i64>,
     #[server(default)] q: Option<String>,
+    #[server(default)] through_id: Option<i64>,
 ) -> Result<ModerationOutcome, AppError> {
     use crate::{
         domain::{AuditAction, CommentId, Moderation},
@@ -82,7 +86,13 @@ pub async fn moderate_comments(
     let action = Moderation::parse(&action)
         .ok_or_else(|| AppError::invalid("action", "Choose approve, reject, spam or delete."))?;
     let selection = if all_matching {
-        Selection::Matching(filter(status, post_id, q)?)
+        let Some(through) = through_id else {
+            return Err(AppError::invalid("through_id", "Reload the queue and select all matching comments again."));
+        };
+        Selection::Matching(crate::ssr::comments::CommentFilter {
+            through: Some(CommentId(through)),
+            ..filter(status, post_id, q)?
+        })
     } else if ids.len() > MAX_IDS {
         return Err(AppError::invalid("ids", format!("List at most {MAX_IDS} comments, or select all matching.")));
     } else {
@@ -103,7 +113,7 @@ pub async fn moderate_comments(
     let mut tx = ctx.pool.begin_with("BEGIN IMMEDIATE").await?;
     let changed = comments::moderate(&mut tx, action, &ids, only).await?;
     if !changed.is_empty() {
-        let details = serde_json::json!({ "action": action.as_str(), "count": changed.len(), "all_matching": all_matching, "ids": changed });
+        let details = serde_json::json!({ "action": action.as_str(), "count": changed.len(), "all_matching": all_matching, "through_id": through_id, "ids": changed });
         audit::record(
             &mut tx,
             AuditEvent::new(AuditActor::User(&actor), AuditAction::CommentsModerated).details(details),

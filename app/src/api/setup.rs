@@ -50,7 +50,7 @@ pub async fn create_first_admin(
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::FirstAdminCreated).target("user", id.0);
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
-    auth::start(&auth::session().await?, &user).await?;
+    auth::start(&mut *ctx.pool.acquire().await?, &auth::session().await?, &user).await?;
     leptos_axum::redirect("/admin");
     Ok(())
 }

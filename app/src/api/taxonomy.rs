@@ -9,7 +9,7 @@ mod run {
     use crate::{
         domain::{is_slug, slugify, AuditAction, Term, MAX_TERM_NAME},
         error::{AppError, FieldError},
-        policy::{require, Capability},
+        policy::{post_scope, require, Capability, PostAction, Scope},
         ssr::{
             audit::{self, AuditActor, AuditEvent},
             auth, context,
@@ -20,7 +20,9 @@ mod run {
     pub async fn list(kind: TermKind) -> Result<Vec<Term>, AppError> {
         let actor = auth::current_actor().await?;
         require(&actor, Capability::AssignTaxonomy)?;
-        Ok(taxonomy::list(&context()?.pool, kind).await?)
+        // Usage counts follow the caller's view of posts, like every list.
+        let scope = post_scope(&actor, PostAction::View)?;
+        Ok(taxonomy::list(&context()?.pool, kind, scope).await?)
     }
 
     fn validate(name: &str, slug: &str) -> Result<(String, String), AppError> {
@@ -46,14 +48,21 @@ mod run {
         }
     }
 
-    fn action(kind: TermKind, verb: &str) -> AuditAction {
-        match (kind, verb) {
-            (TermKind::Category, "create") => AuditAction::CategoryCreated,
-            (TermKind::Category, "update") => AuditAction::CategoryUpdated,
-            (TermKind::Category, _) => AuditAction::CategoryDeleted,
-            (TermKind::Tag, "create") => AuditAction::TagCreated,
-            (TermKind::Tag, "update") => AuditAction::TagUpdated,
-            (TermKind::Tag, _) => AuditAction::TagDeleted,
+    #[derive(Clone, Copy)]
+    enum Change {
+        Create,
+        Update,
+        Delete,
+    }
+
+    fn action(kind: TermKind, change: Change) -> AuditAction {
+        match (kind, change) {
+            (TermKind::Category, Change::Create) => AuditAction::CategoryCreated,
+            (TermKind::Category, Change::Update) => AuditAction::CategoryUpdated,
+            (TermKind::Category, Change::Delete) => AuditAction::CategoryDeleted,
+            (TermKind::Tag, Change::Create) => AuditAction::TagCreated,
+            (TermKind::Tag, Change::Update) => AuditAction::TagUpdated,
+            (TermKind::Tag, Change::Delete) => AuditAction::TagDeleted,
         }
     }
 
@@ -64,11 +73,11 @@ mod run {
         let (name, slug) = validate(name, slug)?;
         let mut tx = context()?.pool.begin().await?;
         let (id, before, verb) = match id {
-            None => (taxonomy::insert(&mut tx, kind, &name, &slug).await?, None, "create"),
+            None => (taxonomy::insert(&mut tx, kind, &name, &slug).await?, None, Change::Create),
             Some(id) => {
-                let before = taxonomy::find(&mut tx, kind, id).await?.ok_or(AppError::NotFound)?;
+                let before = taxonomy::find(&mut tx, kind, Scope::All, id).await?.ok_or(AppError::NotFound)?;
                 taxonomy::update(&mut tx, kind, id, &name, &slug).await?;
-                (id, Some(before), "update")
+                (id, Some(before), Change::Update)
             }
         };
         let details = serde_json::json!({ "before": before.map(|t| (t.name, t.slug)), "after": (&name, &slug) });
@@ -83,11 +92,12 @@ mod run {
         let actor = auth::current_actor().await?;
         require(&actor, Capability::ManageTaxonomy)?;
         let mut tx = context()?.pool.begin().await?;
-        let before = taxonomy::find(&mut tx, kind, id).await?.ok_or(AppError::NotFound)?;
+        let before = taxonomy::find(&mut tx, kind, Scope::All, id).await?.ok_or(AppError::NotFound)?;
         taxonomy::delete(&mut tx, kind, id).await?;
         let details = serde_json::json!({ "name": before.name, "slug": before.slug, "posts": before.posts });
-        let event =
-            AuditEvent::new(AuditActor::User(&actor), action(kind, "delete")).target(kind.noun(), id).details(details);
+        let event = AuditEvent::new(AuditActor::User(&actor), action(kind, Change::Delete))
+            .target(kind.noun(), id)
+            .details(details);
         audit::record(&mut tx, event).await?;
         tx.commit().await?;
         Ok(())

@@ -4,21 +4,7 @@
 //! Chromium's `<select>` parser does not keep those markers reliably, which breaks hydration of
 //! a select with a dynamic option list. With `inner_html` there are no children to walk.
 
-/// Escape text for use inside HTML content or a double-quoted attribute.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::escape_html;
 
 /// `<option>` elements for `(value, label)` pairs, the one whose value is `selected` marked.
 pub fn options_html<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>, selected: &str) -> String {

@@ -1,3 +1,5 @@
+//! The pager under every paged list: previous / next and the page size, kept in the URL.
+
 use crate::api::PAGE_SIZES;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -1,3 +1,5 @@
+//! Notices: the 403 page, server errors worded for people, and per-field messages.
+
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::A;

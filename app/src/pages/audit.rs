@@ -1,3 +1,5 @@
+//! `/admin/audit`: the audit log, filtered by action.
+
 use super::query_number;
 use crate::{
     api::audit::list_audit_events,

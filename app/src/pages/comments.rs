@@ -1,7 +1,9 @@
+//! `/admin/comments`: the moderation queue, with bulk actions and keyboard shortcuts.
+
 use crate::{
     api::comments::{list_comments, ModerateComments, ModerationOutcome},
     components::{options_html, ErrorNotice, Pager},
-    domain::{CommentRow, CommentStatus, Moderation},
+    domain::{CommentQueue, CommentRow, CommentStatus, Moderation},
     error::AppError,
     pages::query_number,
 };
@@ -13,7 +15,12 @@ use leptos_router::{components::Form, hooks::use_query_map};
 #[derive(Clone, Debug, PartialEq)]
 enum Picked {
     Ids(Vec<i64>),
-    AllMatching(i64),
+    /// Every comment matching the filter, as many as the queue showed, up to the newest id it
+    /// showed (so comments arriving meanwhile are not included unseen).
+    AllMatching {
+        total: i64,
+        through: Option<i64>,
+    },
 }
 
 /// `/admin/comments`: the moderation queue. Editors and admins; authors get the 403 page.
@@ -32,9 +39,9 @@ pub fn CommentsPage() -> impl IntoView {
     let picked = RwSignal::new(Picked::Ids(vec![]));
     let cursor = RwSignal::new(0usize);
     let send = move |action: Moderation, what: Picked| {
-        let (ids, all_matching) = match what {
-            Picked::Ids(ids) => (ids, false),
-            Picked::AllMatching(_) => (vec![], true),
+        let (ids, all_matching, through_id) = match what {
+            Picked::Ids(ids) => (ids, false, None),
+            Picked::AllMatching { through, .. } => (vec![], true, through),
         };
         picked.set(Picked::Ids(vec![]));
         moderate.dispatch(ModerateComments {
@@ -44,6 +51,7 @@ pub fn CommentsPage() -> impl IntoView {
             status: status(),
             post_id: post_id(),
             q: q(),
+            through_id,
         });
     };
     keyboard_shortcuts(comments, cursor, send);
@@ -54,8 +62,8 @@ pub fn CommentsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match comments.await {
-                    Ok(list) => Either::Left(view! {
-                        <Actions picked send total=list.total page_len=list.rows.len() moderate/>
+                    Ok(CommentQueue { page: list, latest_id }) => Either::Left(view! {
+                        <Actions picked send total=list.total through=latest_id.map(|id| id.0) page_len=list.rows.len() moderate/>
                         <Queue rows=list.rows.clone() picked cursor/>
                         <Pager page=list.page page_count=list.page_count() total=list.total per_page=list.per_page/>
                     }),
@@ -94,6 +102,7 @@ fn Actions<F>(
     picked: RwSignal<Picked>,
     send: F,
     total: i64,
+    through: Option<i64>,
     page_len: usize,
     moderate: ServerAction<ModerateComments>,
 ) -> impl IntoView
@@ -102,7 +111,7 @@ where
 {
     let count = move || match picked.get() {
         Picked::Ids(ids) => ids.len() as i64,
-        Picked::AllMatching(n) => n,
+        Picked::AllMatching { total, .. } => total,
     };
     let ask = move |action: Moderation| {
         let n = count();
@@ -134,11 +143,11 @@ where
             <span>{move || format!("{} selected", count())}</span>
             {buttons}
             <Show when={move || whole_page() && total > page_len as i64}>
-                <button type="button" class="link-button" on:click=move |_| picked.set(Picked::AllMatching(total))>
+                <button type="button" class="link-button" on:click=move |_| picked.set(Picked::AllMatching { total, through })>
                     {format!("Select all {total} matching")}
                 </button>
             </Show>
-            <Show when=move || matches!(picked.get(), Picked::AllMatching(_))>
+            <Show when=move || matches!(picked.get(), Picked::AllMatching { .. })>
                 <span>{format!("All {total} matching comments are selected.")}</span>
                 <button type="button" class="link-button" on:click=move |_| picked.set(Picked::Ids(vec![]))>"Clear selection"</button>
             </Show>
@@ -155,7 +164,7 @@ where
 fn outcome_message(result: Result<ModerationOutcome, AppError>) -> impl IntoView {
     match result {
         Ok(o) => Either::Left(
-            view! { <span class="toast">{format!("{} changed, {} skipped.", o.changed, o.skipped)}</span> },
+            view! { <span class="toast">{format!("{} changed, {} skipped (already so, or changed by someone else).", o.changed, o.skipped)}</span> },
         ),
         Err(e) => Either::Right(view! { <span class="notice notice-error">{e.to_string()}</span> }),
     }
@@ -178,7 +187,7 @@ fn Queue(rows: Vec<CommentRow>, picked: RwSignal<Picked>, cursor: RwSignal<usize
             <caption class="visually-hidden">"Comments"</caption>
             <thead><tr>
                 <th scope="col"><input type="checkbox" aria-label="Select all comments on this page"
-                    prop:checked={move || match picked.get() { Picked::Ids(v) => v.len() == count, Picked::AllMatching(_) => true }}
+                    prop:checked={move || match picked.get() { Picked::Ids(v) => v.len() == count, Picked::AllMatching { .. } => true }}
                     on:change=all_on_page/></th>
                 <th scope="col">"Comment"</th><th scope="col">"On"</th><th scope="col">"Status"</th><th scope="col">"Received (UTC)"</th>
             </tr></thead>
@@ -192,14 +201,14 @@ fn CommentRowView(i: usize, row: CommentRow, picked: RwSignal<Picked>, cursor: R
     let id = row.id.0;
     let checked = move || match picked.get() {
         Picked::Ids(v) => v.contains(&id),
-        Picked::AllMatching(_) => true,
+        Picked::AllMatching { .. } => true,
     };
     let toggle = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
         picked.update(|p| {
             let mut ids = match p {
                 Picked::Ids(v) => std::mem::take(v),
-                Picked::AllMatching(_) => vec![],
+                Picked::AllMatching { .. } => vec![],
             };
             ids.retain(|x| *x != id);
             if on {
@@ -224,11 +233,8 @@ fn CommentRowView(i: usize, row: CommentRow, picked: RwSignal<Picked>, cursor: R
 }
 
 /// j / k move through the page, a / r / s approve, reject or mark the current comment as spam.
-fn keyboard_shortcuts<F>(
-    comments: Resource<Result<crate::domain::Page<CommentRow>, AppError>>,
-    cursor: RwSignal<usize>,
-    send: F,
-) where
+fn keyboard_shortcuts<F>(comments: Resource<Result<CommentQueue, AppError>>, cursor: RwSignal<usize>, send: F)
+where
     F: Fn(Moderation, Picked) + Copy + 'static,
 {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -243,7 +249,7 @@ fn keyboard_shortcuts<F>(
         let ids: Vec<i64> = comments
             .get_untracked()
             .and_then(Result::ok)
-            .map(|p| p.rows.iter().map(|r| r.id.0).collect())
+            .map(|q| q.page.rows.iter().map(|r| r.id.0).collect())
             .unwrap_or_default();
         if ids.is_empty() {
             return;

@@ -1,3 +1,5 @@
+//! The `/admin` layout: the sign-in check, the header and navigation around every admin page.
+
 use crate::{
     api::auth::{fetch_actor, Logout},
     components::ErrorNotice,

@@ -1,3 +1,5 @@
+//! `/admin/login` and `/admin/setup`: signing in, and creating the first admin.
+
 use crate::{
     api::{auth::Login, setup::CreateFirstAdmin},
     components::FieldMessage,

@@ -1,3 +1,5 @@
+//! `/admin`: the overview, with counts, weekly charts and what the role allows.
+
 use super::ActorResource;
 use crate::{
     api::{comments::fetch_comment_counts, posts::list::fetch_post_counts},

@@ -1,3 +1,5 @@
+//! `/admin/profile`: the signed-in user's own account (changing the password).
+
 use crate::{api::profile::ChangePassword, components::FieldMessage, error::AppError};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,3 +1,5 @@
+//! The public site: `/`, `/posts/{slug}` with its comments, and the 404 page.
+
 use super::query_number;
 use crate::{
     api::{

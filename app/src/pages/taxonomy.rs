@@ -1,3 +1,5 @@
+//! `/admin/categories` and `/admin/tags`: create, rename and delete terms.
+
 use crate::{
     api::taxonomy::{
         list_categories, list_tags, CreateCategory, CreateTag, DeleteCategory, DeleteTag, UpdateCategory, UpdateTag,

@@ -1,3 +1,5 @@
+//! `/admin/users`: the list of staff accounts (read-only; the CLI manages them).
+
 use super::query_number;
 use crate::{
     api::users::list_users,

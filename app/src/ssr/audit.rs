@@ -2,7 +2,7 @@
 //! change, so the event and the change commit or roll back together.
 
 use crate::domain::{Actor, AuditAction, AuditEntry, Page};
-use sqlx::{sqlite::SqliteRow, FromRow, Row, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 use std::net::IpAddr;
 
 /// Who caused an event.
@@ -65,21 +65,6 @@ pub async fn record(conn: &mut SqliteConnection, event: AuditEvent<'_>) -> Resul
     .execute(conn)
     .await
     .map(drop)
-}
-
-impl FromRow<'_, SqliteRow> for AuditEntry {
-    fn from_row(row: &SqliteRow) -> Result<Self, sqlx::Error> {
-        Ok(Self {
-            id: row.try_get("id")?,
-            occurred_at: row.try_get("occurred_at")?,
-            actor: row.try_get("actor_label")?,
-            client_ip: row.try_get("client_ip")?,
-            action: row.try_get("action")?,
-            target_type: row.try_get("target_type")?,
-            target_id: row.try_get("target_id")?,
-            details: row.try_get("details")?,
-        })
-    }
 }
 
 /// Newest first, optionally only one action.

@@ -1,5 +1,6 @@
-//! Sessions and the actor. The session stores only who signed in and when; the role and the
-//! active flag are re-read from the database on every request, never trusted from the session.
+//! Sessions and the actor. The session stores only who signed in, when, and the token of its
+//! `staff_sessions` row; the role and the active flag are re-read from the database on every
+//! request, never trusted from the session, and a session whose row is gone is over.
 
 use super::{context, users, users::UserRecord, AppContext};
 use crate::{
@@ -7,6 +8,7 @@ use crate::{
     error::AppError,
 };
 use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tower_sessions::Session;
 
@@ -17,6 +19,10 @@ const TOUCH_EVERY: i64 = 60;
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct SessionAuth {
     user_id: i64,
+    /// Token of the `staff_sessions` row; sign-out deletes the row, which no later save of the
+    /// session record can bring back.
+    #[serde(default)]
+    token: String,
     /// `users.session_epoch` at sign-in; a later bump (password change, deactivation) ends it.
     epoch: i64,
     signed_in_at: i64,
@@ -35,11 +41,15 @@ pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(session_error)
 }
 
-/// Start an authenticated session for `user`, under a new session id (no fixation).
-pub async fn start(session: &Session, user: &UserRecord) -> Result<(), AppError> {
+/// Start an authenticated session for `user`, under a new session id (no fixation). Call it
+/// outside any transaction: cycling the id deletes the old record through the store's own
+/// connection, which would wait on a write lock held here.
+pub async fn start(conn: &mut SqliteConnection, session: &Session, user: &UserRecord) -> Result<(), AppError> {
+    let token = super::secret::generate();
+    users::open_session(conn, user.id, &token, super::client_ip()).await?;
     session.cycle_id().await.map_err(session_error)?;
     let t = now();
-    let auth = SessionAuth { user_id: user.id.0, epoch: user.session_epoch, signed_in_at: t, seen_at: t };
+    let auth = SessionAuth { user_id: user.id.0, token, epoch: user.session_epoch, signed_in_at: t, seen_at: t };
     session.insert(AUTH_KEY, auth).await.map_err(session_error)
 }
 
@@ -50,9 +60,24 @@ pub async fn adopt_epoch(session: &Session, epoch: i64) -> Result<(), AppError> 
     session.insert(AUTH_KEY, auth).await.map_err(session_error)
 }
 
-/// Delete the session server-side.
+/// End the signed-in session for good by deleting its `staff_sessions` row, on the caller's
+/// connection so that it commits with the sign-out's audit event. Then [`end`] the record.
+pub async fn close(conn: &mut SqliteConnection, session: &Session) -> Result<(), AppError> {
+    if let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)? {
+        users::close_session(conn, &auth.token).await?;
+    }
+    Ok(())
+}
+
+/// Delete the session record server-side (outside any transaction, like [`start`]).
 pub async fn end(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
+}
+
+/// Whether the request carries a session that claims a sign-in (not yet checked against the
+/// database): the cheap test that lets anonymous page requests be redirected before rendering.
+pub async fn claims_sign_in(session: &Session) -> bool {
+    matches!(session.get::<SessionAuth>(AUTH_KEY).await, Ok(Some(_)))
 }
 
 /// The signed-in user of this request, or `Unauthenticated`. A session that outlived its
@@ -74,7 +99,8 @@ pub async fn load_user(session: &Session, ctx: &AppContext) -> Result<UserRecord
     };
     let t = now();
     let too_old = t - auth.signed_in_at > ctx.config.session_absolute.as_secs() as i64;
-    let user = if too_old { None } else { users::find_by_id(&ctx.pool, UserId(auth.user_id)).await? };
+    let user =
+        if too_old { None } else { users::find_by_session(&ctx.pool, UserId(auth.user_id), &auth.token).await? };
     match user {
         Some(user) if user.is_active && user.session_epoch == auth.epoch => {
             if t - auth.seen_at >= TOUCH_EVERY {
@@ -84,6 +110,7 @@ pub async fn load_user(session: &Session, ctx: &AppContext) -> Result<UserRecord
             Ok(user)
         }
         _ => {
+            close(&mut *ctx.pool.acquire().await?, session).await?;
             end(session).await?;
             Err(AppError::Unauthenticated)
         }

@@ -2,8 +2,8 @@
 //! the queue's scope is the whole table; the public side sees approved comments of published
 //! posts only. The moderation state is in `comment_states` (see the migration for why).
 
-use crate::domain::{CommentId, CommentRow, CommentStatus, Moderation, Page, PostId, PublicComment};
-use sqlx::{sqlite::SqliteRow, FromRow, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
+use crate::domain::{CommentId, CommentQueue, CommentStatus, Moderation, Page, PostId, PublicComment};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use std::net::IpAddr;
 
 /// The queue's filters, exactly as the list and "select all N matching" send them.
@@ -12,23 +12,9 @@ pub struct CommentFilter {
     pub status: Option<CommentStatus>,
     pub post: Option<PostId>,
     pub q: Option<String>,
-}
-
-impl FromRow<'_, SqliteRow> for CommentRow {
-    fn from_row(row: &SqliteRow) -> Result<Self, sqlx::Error> {
-        let status: String = row.try_get("status")?;
-        Ok(Self {
-            id: CommentId(row.try_get("id")?),
-            post_id: PostId(row.try_get("post_id")?),
-            post_title: row.try_get("post_title")?,
-            author_name: row.try_get("author_name")?,
-            author_email: row.try_get("author_email")?,
-            body: row.try_get("body")?,
-            status: CommentStatus::parse(&status)
-                .ok_or_else(|| sqlx::Error::Decode(format!("bad comment status {status:?}").into()))?,
-            created_at: row.try_get("created_at")?,
-        })
-    }
+    /// Only comments up to this id: what the moderator saw when they chose "all matching", so
+    /// comments that arrived since are left for them to read.
+    pub through: Option<CommentId>,
 }
 
 /// `from …` of the queue: the narrow state table first (it drives the queue in id order),
@@ -45,6 +31,9 @@ fn push_filters(b: &mut QueryBuilder<'_, Sqlite>, f: &CommentFilter) {
     if let Some(post) = f.post {
         b.push(" and c.post_id = ").push_bind(post.0);
     }
+    if let Some(through) = f.through {
+        b.push(" and s.comment_id <= ").push_bind(through.0);
+    }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         b.push(" and (c.body like ").push_bind(pattern.clone()).push(" escape '\\' or c.author_name like ");
@@ -58,8 +47,13 @@ pub async fn list(
     newest_first: bool,
     page: i64,
     per_page: i64,
-) -> Result<Page<CommentRow>, sqlx::Error> {
-    let total = count(pool, f).await?;
+) -> Result<CommentQueue, sqlx::Error> {
+    let (total, latest): (i64, Option<i64>) = {
+        let from = if f.q.is_none() && f.post.is_none() { " from comment_states s" } else { FROM };
+        let mut b = QueryBuilder::new(format!("select count(*), max(s.comment_id){from}"));
+        push_filters(&mut b, f);
+        b.build_query_as().fetch_one(pool).await?
+    };
     let mut b = QueryBuilder::new(format!(
         "select c.id, c.post_id, p.title as post_title, c.author_name, c.author_email, c.body, s.status, c.created_at
          {FROM} join posts p on p.id = c.post_id"
@@ -68,20 +62,7 @@ pub async fn list(
     b.push(if newest_first { " order by s.comment_id desc" } else { " order by s.comment_id asc" });
     b.push(" limit ").push_bind(per_page).push(" offset ").push_bind((page - 1) * per_page);
     let rows = b.build_query_as().fetch_all(pool).await?;
-    Ok(Page { rows, total, page, per_page })
-}
-
-pub async fn count(pool: &SqlitePool, f: &CommentFilter) -> Result<i64, sqlx::Error> {
-    count_in(&mut *pool.acquire().await?, f).await
-}
-
-/// Comments matching `f`, on the caller's connection (inside its transaction).
-pub async fn count_in(conn: &mut SqliteConnection, f: &CommentFilter) -> Result<i64, sqlx::Error> {
-    // Without a text or post filter the narrow state table alone answers.
-    let from = if f.q.is_none() && f.post.is_none() { " from comment_states s" } else { FROM };
-    let mut b = QueryBuilder::new(format!("select count(*){from}"));
-    push_filters(&mut b, f);
-    b.build_query_scalar().fetch_one(conn).await
+    Ok(CommentQueue { page: Page { rows, total, page, per_page }, latest_id: latest.map(CommentId) })
 }
 
 /// Which rows a moderation applies to: listed ids, or everything matching a filter.
@@ -158,19 +139,12 @@ pub async fn purge_deleted(pool: &SqlitePool, batch: i64) -> Result<u64, sqlx::E
 
 /// Approved comments of a published post, oldest first.
 pub async fn approved_for(pool: &SqlitePool, slug: &str) -> Result<Vec<PublicComment>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "select c.author_name, c.body, c.created_at from comments c join posts p on p.id = c.post_id
          join comment_states s on s.comment_id = c.id
          where p.slug = ? and p.status = 'published' and s.status = 'approved' order by c.id limit 500",
     )
     .bind(slug)
-    .try_map(|row: SqliteRow| {
-        Ok(PublicComment {
-            author_name: row.try_get("author_name")?,
-            body: row.try_get("body")?,
-            created_at: row.try_get("created_at")?,
-        })
-    })
     .fetch_all(pool)
     .await
 }
@@ -184,27 +158,33 @@ pub async fn published_post_id(pool: &SqlitePool, slug: &str) -> Result<Option<P
     Ok(id.map(PostId))
 }
 
-/// Comments from `ip` in the last `minutes` minutes (the per-address rate limit).
-pub async fn recent_from(pool: &SqlitePool, ip: IpAddr, minutes: u32) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "select count(*) from comments
-         where client_ip = ? and created_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' minutes')",
-    )
-    .bind(ip.to_string())
-    .bind(minutes)
-    .fetch_one(pool)
-    .await
-}
-
-pub async fn insert(
+/// Store a pending comment unless `ip` already left `limit` comments in the last `minutes`
+/// minutes. The count and the insert run under one write lock (`BEGIN IMMEDIATE`), so parallel
+/// submissions cannot all pass the check. `None`: refused by the limit, nothing stored.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_limited(
     pool: &SqlitePool,
     post: PostId,
     name: &str,
     email: Option<&str>,
     body: &str,
     ip: Option<IpAddr>,
-) -> Result<CommentId, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    limit: i64,
+    minutes: u32,
+) -> Result<Option<CommentId>, sqlx::Error> {
+    let ip = ip.map(|i| i.to_string());
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let recent: i64 = sqlx::query_scalar(
+        "select count(*) from comments
+         where client_ip = ? and created_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' minutes')",
+    )
+    .bind(&ip)
+    .bind(minutes)
+    .fetch_one(&mut *tx)
+    .await?;
+    if ip.is_some() && recent >= limit {
+        return Ok(None);
+    }
     let id = sqlx::query(
         "insert into comments (post_id, author_name, author_email, body, client_ip) values (?, ?, ?, ?, ?)",
     )
@@ -212,13 +192,13 @@ pub async fn insert(
     .bind(name)
     .bind(email)
     .bind(body)
-    .bind(ip.map(|i| i.to_string()))
+    .bind(ip)
     .execute(&mut *tx)
     .await?
     .last_insert_rowid();
     sqlx::query("insert into comment_states (comment_id) values (?)").bind(id).execute(&mut *tx).await?;
     tx.commit().await?;
-    Ok(CommentId(id))
+    Ok(Some(CommentId(id)))
 }
 
 /// Pending comments and comments received per week (oldest first) for the overview.

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod comments;
+pub mod db;
 pub mod markdown;
 pub mod password;
 pub mod posts;

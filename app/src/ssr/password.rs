@@ -6,12 +6,61 @@ use argon2::{
     password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier},
     Algorithm, Argon2, Params, Version,
 };
-use std::sync::OnceLock;
-use tokio::sync::Semaphore;
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        OnceLock,
+    },
+    time::Duration,
+};
+use tokio::sync::{Semaphore, SemaphorePermit};
 
-/// At most this many argon2 computations at once (19 MiB each): a login flood queues here
-/// instead of filling the blocking pool and the memory, and other requests keep their CPU.
+/// At most this many argon2 computations at once (19 MiB each): other requests keep their CPU
+/// and the memory stays bounded.
 static HASHING: Semaphore = Semaphore::const_new(2);
+/// At most this many requests wait for a hashing slot. A flood beyond it is refused at once
+/// (503 with `Retry-After`) instead of queueing without bound, so a real sign-in or password
+/// change waits behind a handful of others, never behind hundreds.
+pub const MAX_WAITING: usize = 16;
+/// Nobody waits longer than this for a slot.
+const MAX_WAIT: Duration = Duration::from_secs(3);
+/// Seconds a refused caller is asked to wait.
+const RETRY_AFTER: u64 = 2;
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one waiter for as long as it lives, even when the request is dropped mid-wait.
+struct Waiting;
+
+impl Waiting {
+    fn join() -> Option<Waiting> {
+        if WAITING.fetch_add(1, Ordering::AcqRel) < MAX_WAITING {
+            Some(Waiting)
+        } else {
+            WAITING.fetch_sub(1, Ordering::AcqRel);
+            None
+        }
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A hashing slot, or `Busy` when the queue is full or the wait too long.
+async fn slot() -> Result<SemaphorePermit<'static>, AppError> {
+    if let Ok(permit) = HASHING.try_acquire() {
+        return Ok(permit);
+    }
+    let busy = AppError::Busy { retry_after: RETRY_AFTER };
+    let Some(_waiting) = Waiting::join() else { return Err(busy) };
+    match tokio::time::timeout(MAX_WAIT, HASHING.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        Ok(Err(e)) => Err(AppError::internal("hash permit", e)),
+        Err(_) => Err(busy),
+    }
+}
 
 /// OWASP's argon2id parameters: 19 MiB, 2 passes, 1 lane.
 fn hasher() -> Argon2<'static> {
@@ -38,7 +87,7 @@ pub async fn warm_up() {
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
-    let _permit = HASHING.acquire().await.map_err(|e| AppError::internal("hash permit", e))?;
+    let _permit = slot().await?;
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
         .map_err(|e| AppError::internal("hash task", e))?
@@ -55,7 +104,7 @@ pub enum Verdict {
 
 /// Check `password` against `stored`, or against the dummy hash when there is no account.
 pub async fn verify(password: String, stored: Option<String>) -> Result<Verdict, AppError> {
-    let _permit = HASHING.acquire().await.map_err(|e| AppError::internal("verify permit", e))?;
+    let _permit = slot().await?;
     tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());

@@ -1,7 +1,8 @@
 //! Categories and tags: the same shape (name + unique slug) in two tables.
 
-use crate::{domain::Term, error::AppError};
-use sqlx::{sqlite::SqliteRow, Row, SqliteConnection, SqlitePool};
+use super::posts::owner;
+use crate::{domain::Term, error::AppError, policy::Scope};
+use sqlx::{SqliteConnection, SqlitePool};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TermKind {
@@ -10,11 +11,19 @@ pub enum TermKind {
 }
 
 impl TermKind {
-    /// The table, and how posts count their use of a term.
+    /// The table, and how posts count their use of a term: only posts inside the caller's
+    /// scope (bound as `?1`), so an author learns nothing about other people's posts.
     fn sql(self) -> (&'static str, &'static str) {
         match self {
-            TermKind::Category => ("categories", "(select count(*) from posts p where p.category_id = t.id)"),
-            TermKind::Tag => ("tags", "(select count(*) from post_tags pt where pt.tag_id = t.id)"),
+            TermKind::Category => (
+                "categories",
+                "(select count(*) from posts p where p.category_id = t.id and (?1 is null or p.author_id = ?1))",
+            ),
+            TermKind::Tag => (
+                "tags",
+                "(select count(*) from post_tags pt join posts p on p.id = pt.post_id
+                  where pt.tag_id = t.id and (?1 is null or p.author_id = ?1))",
+            ),
         }
     }
 
@@ -26,39 +35,36 @@ impl TermKind {
     }
 }
 
-fn term(row: SqliteRow) -> Result<Term, sqlx::Error> {
-    Ok(Term {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        slug: row.try_get("slug")?,
-        posts: row.try_get("posts")?,
-    })
+/// Every term, with how many posts inside `scope` use it.
+pub async fn list(pool: &SqlitePool, kind: TermKind, scope: Scope) -> Result<Vec<Term>, sqlx::Error> {
+    let (table, uses) = kind.sql();
+    sqlx::query_as(&format!(
+        "select t.id, t.name, t.slug, {uses} as posts from {table} t order by t.name collate nocase"
+    ))
+    .bind(owner(scope))
+    .fetch_all(pool)
+    .await
 }
 
-pub async fn list(pool: &SqlitePool, kind: TermKind) -> Result<Vec<Term>, sqlx::Error> {
+pub async fn find(
+    conn: &mut SqliteConnection,
+    kind: TermKind,
+    scope: Scope,
+    id: i64,
+) -> Result<Option<Term>, sqlx::Error> {
     let (table, uses) = kind.sql();
-    sqlx::query(&format!("select t.id, t.name, t.slug, {uses} as posts from {table} t order by t.name collate nocase"))
-        .try_map(term)
-        .fetch_all(pool)
-        .await
-}
-
-pub async fn find(conn: &mut SqliteConnection, kind: TermKind, id: i64) -> Result<Option<Term>, sqlx::Error> {
-    let (table, uses) = kind.sql();
-    sqlx::query(&format!("select t.id, t.name, t.slug, {uses} as posts from {table} t where t.id = ?"))
+    sqlx::query_as(&format!("select t.id, t.name, t.slug, {uses} as posts from {table} t where t.id = ?2"))
+        .bind(owner(scope))
         .bind(id)
-        .try_map(term)
         .fetch_optional(conn)
         .await
 }
 
 fn taken(kind: TermKind, e: sqlx::Error) -> AppError {
-    match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            AppError::invalid("slug", format!("Another {} already uses this slug.", kind.noun()))
-        }
-        _ => e.into(),
-    }
+    let column = format!("{}.slug", kind.sql().0);
+    super::db::unique_or_internal(e, &column, || {
+        AppError::invalid("slug", format!("Another {} already uses this slug.", kind.noun()))
+    })
 }
 
 pub async fn insert(conn: &mut SqliteConnection, kind: TermKind, name: &str, slug: &str) -> Result<i64, AppError> {

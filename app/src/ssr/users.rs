@@ -5,10 +5,10 @@ use crate::{
     domain::{Actor, Page, Role, UserId, UserSummary},
     error::AppError,
 };
-use sqlx::{sqlite::SqliteRow, FromRow, Row, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// A `users` row as the server needs it to authenticate; never leaves the server.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct UserRecord {
     pub id: UserId,
     pub username: String,
@@ -21,37 +21,6 @@ pub struct UserRecord {
 impl UserRecord {
     pub fn actor(&self) -> Actor {
         Actor { id: self.id, username: self.username.clone(), role: self.role }
-    }
-}
-
-fn parse_role(row: &SqliteRow) -> Result<Role, sqlx::Error> {
-    let raw: String = row.try_get("role")?;
-    raw.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
-impl FromRow<'_, SqliteRow> for UserRecord {
-    fn from_row(row: &SqliteRow) -> Result<Self, sqlx::Error> {
-        Ok(Self {
-            id: UserId(row.try_get("id")?),
-            username: row.try_get("username")?,
-            password_hash: row.try_get("password_hash")?,
-            role: parse_role(row)?,
-            is_active: row.try_get("is_active")?,
-            session_epoch: row.try_get("session_epoch")?,
-        })
-    }
-}
-
-impl FromRow<'_, SqliteRow> for UserSummary {
-    fn from_row(row: &SqliteRow) -> Result<Self, sqlx::Error> {
-        Ok(Self {
-            id: UserId(row.try_get("id")?),
-            username: row.try_get("username")?,
-            role: parse_role(row)?,
-            is_active: row.try_get("is_active")?,
-            created_at: row.try_get("created_at")?,
-            last_login_at: row.try_get("last_login_at")?,
-        })
     }
 }
 
@@ -68,6 +37,50 @@ pub async fn find_by_id(pool: &SqlitePool, id: UserId) -> Result<Option<UserReco
     sqlx::query_as(&format!("select {RECORD_COLUMNS} from users where id = ?")).bind(id.0).fetch_optional(pool).await
 }
 
+/// The user of an open staff session: `None` once the session's row is gone (signed out).
+pub async fn find_by_session(pool: &SqlitePool, id: UserId, token: &str) -> Result<Option<UserRecord>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {RECORD_COLUMNS} from users where id = ?1
+           and exists (select 1 from staff_sessions s where s.token = ?2 and s.user_id = ?1)"
+    ))
+    .bind(id.0)
+    .bind(token)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Record a new signed-in session of `user`.
+pub async fn open_session(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    token: &str,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("insert into staff_sessions (token, user_id, client_ip) values (?, ?, ?)")
+        .bind(token)
+        .bind(user.0)
+        .bind(ip.map(|ip| ip.to_string()))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// End a signed-in session for good.
+pub async fn close_session(conn: &mut SqliteConnection, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from staff_sessions where token = ?").bind(token).execute(conn).await.map(drop)
+}
+
+/// Forget sessions older than `max_age_secs` (past the absolute limit, so unusable anyway).
+pub async fn purge_sessions(pool: &SqlitePool, max_age_secs: u64) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "delete from staff_sessions where created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' seconds')",
+    )
+    .bind(max_age_secs as i64)
+    .execute(pool)
+    .await
+    .map(|d| d.rows_affected())
+}
+
 /// Insert an account; a taken username is a `Conflict`, not a database error.
 pub async fn insert(
     conn: &mut SqliteConnection,
@@ -81,13 +94,11 @@ pub async fn insert(
         .bind(role.as_str())
         .execute(conn)
         .await;
-    match result {
-        Ok(done) => Ok(UserId(done.last_insert_rowid())),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            Err(AppError::invalid("username", "That username is already taken."))
-        }
-        Err(e) => Err(e.into()),
-    }
+    result.map(|done| UserId(done.last_insert_rowid())).map_err(|e| {
+        super::db::unique_or_internal(e, "users.username", || {
+            AppError::invalid("username", "That username is already taken.")
+        })
+    })
 }
 
 pub async fn record_login(conn: &mut SqliteConnection, id: UserId) -> Result<(), sqlx::Error> {

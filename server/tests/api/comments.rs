@@ -47,6 +47,13 @@ async fn moderate(app: &TestApp, client: &reqwest::Client, form: &[(&str, &str)]
     (status, serde_json::from_str(&res.text().await.unwrap()).unwrap_or(Value::Null))
 }
 
+/// The newest comment id the queue shows for `filter`: what "select all N matching" sends back.
+async fn latest_id(app: &TestApp, client: &reqwest::Client, filter: &[(&str, &str)]) -> String {
+    let res = app.post(client, "/admin/api/comments/list", filter).await;
+    let queue: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+    queue["latest_id"].as_i64().expect("a non-empty queue has a latest id").to_string()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_readers_comment_waits_in_the_queue_until_approved() {
     let app = TestApp::spawn().await;
@@ -193,7 +200,14 @@ async fn select_all_matching_sends_the_filter_and_changes_exactly_the_matching_r
     let ed = app.create_user("ed", Role::Editor).await;
     let client = app.signed_in(&ed).await;
     let post = one.to_string();
-    let form = [("action", "reject"), ("all_matching", "true"), ("status", "pending"), ("post_id", post.as_str())];
+    let through = latest_id(&app, &client, &[("status", "pending"), ("post_id", post.as_str())]).await;
+    let form = [
+        ("action", "reject"),
+        ("all_matching", "true"),
+        ("status", "pending"),
+        ("post_id", post.as_str()),
+        ("through_id", through.as_str()),
+    ];
     let (status, outcome) = moderate(&app, &client, &form).await;
     assert_eq!((status, outcome["changed"].as_i64(), outcome["skipped"].as_i64()), (200, Some(120), Some(0)));
     let by_status: Vec<(i64, String, i64)> = sqlx::query_as(
@@ -204,7 +218,14 @@ async fn select_all_matching_sends_the_filter_and_changes_exactly_the_matching_r
     .unwrap();
     assert_eq!(by_status, [(one, "approved".into(), 7), (one, "rejected".into(), 120), (two, "pending".into(), 30)]);
     assert_eq!(app.audit_count("comments.moderated").await, 1, "one bulk action, one audit event");
-    let form = [("action", "delete"), ("all_matching", "true"), ("status", "all"), ("q", "comment 1")];
+    let through = latest_id(&app, &client, &[("status", "all"), ("q", "comment 1")]).await;
+    let form = [
+        ("action", "delete"),
+        ("all_matching", "true"),
+        ("status", "all"),
+        ("q", "comment 1"),
+        ("through_id", &through),
+    ];
     let (_, outcome) = moderate(&app, &client, &form).await;
     let deleted = outcome["changed"].as_i64().unwrap();
     assert!(deleted > 0);
@@ -227,8 +248,9 @@ async fn a_failure_halfway_rolls_the_whole_bulk_action_back() {
         .unwrap();
     let ed = app.create_user("ed", Role::Editor).await;
     let client = app.signed_in(&ed).await;
-    let (status, body) =
-        moderate(&app, &client, &[("action", "approve"), ("all_matching", "true"), ("status", "pending")]).await;
+    let through = latest_id(&app, &client, &[("status", "pending")]).await;
+    let form = [("action", "approve"), ("all_matching", "true"), ("status", "pending"), ("through_id", &through)];
+    let (status, body) = moderate(&app, &client, &form).await;
     assert_eq!(status, 500);
     assert_eq!(body, Value::String("Internal".into()), "no internal detail leaks");
     assert_eq!(app.count("select count(*) from comment_states where status = 'pending'").await, 50);
@@ -264,4 +286,45 @@ async fn bad_moderation_requests_are_clear_4xx() {
     let mut form = vec![("action", "approve")];
     form.extend(ids.iter().map(|i| ("ids[]", i.as_str())));
     assert_eq!(moderate(&app, &client, &form).await.0, 422);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn select_all_matching_leaves_comments_that_arrived_after_the_queue_was_read() {
+    let app = TestApp::spawn().await;
+    let post = published_post(&app, "busy").await;
+    seed_comments(&app, post, 40, "pending").await;
+    let ed = app.create_user("ed", Role::Editor).await;
+    let client = app.signed_in(&ed).await;
+    let through = latest_id(&app, &client, &[("status", "pending")]).await;
+    seed_comments(&app, post, 5, "pending").await; // arrive while the editor decides
+    let blind = [("action", "approve"), ("all_matching", "true"), ("status", "pending")];
+    let (status, body) = moderate(&app, &client, &blind).await;
+    assert_eq!(status, 422, "all matching without what the editor saw is refused: {body}");
+    assert_eq!(app.count("select count(*) from comment_states where status = 'pending'").await, 45);
+    let form = [("action", "approve"), ("all_matching", "true"), ("status", "pending"), ("through_id", &through)];
+    let (status, outcome) = moderate(&app, &client, &form).await;
+    assert_eq!((status, outcome["changed"].as_i64()), (200, Some(40)));
+    let pending: Vec<i64> = sqlx::query_scalar("select comment_id from comment_states where status = 'pending'")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(pending, [41, 42, 43, 44, 45], "the late comments wait for a moderator to see them");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_comments_from_one_address_cannot_slip_past_the_rate_limit() {
+    let app = TestApp::spawn().await;
+    published_post(&app, "race").await;
+    let sends = (0..20).map(|i| {
+        let (body, url, client) = (format!("Parallel comment {i}"), app.url("/posts/race/comments"), app.client());
+        async move {
+            let form = [("name", "Reader"), ("body", body.as_str())];
+            client.post(url).form(&form).send().await.unwrap().status().as_u16()
+        }
+    });
+    let statuses = concurrently(sends).await;
+    let stored = statuses.iter().filter(|s| **s == 303).count();
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((stored, limited), (5, 15), "{statuses:?}");
+    assert_eq!(app.count("select count(*) from comments").await, 5);
 }

@@ -115,8 +115,9 @@ async fn the_database_refuses_to_change_or_remove_audit_rows() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_paths_answer_404() {
     let app = TestApp::spawn().await;
-    let res = app.client().get(app.url("/admin/no-such-page")).header("accept", "text/html").send().await.unwrap();
-    assert_eq!(res.status(), 404);
+    let ada = app.create_user("ada", Role::Admin).await;
+    let res = app.signed_in(&ada).await.get(app.url("/admin/no-such-page")).header("accept", "text/html").send().await;
+    assert_eq!(res.unwrap().status(), 404);
     let res = app.post(&app.client(), "/admin/api/no/such-function", &[]).await;
     assert_eq!(res.status(), 404);
 }

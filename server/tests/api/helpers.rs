@@ -110,3 +110,18 @@ pub fn session_cookie(res: &Response) -> Option<String> {
         .find(|c| c.contains("inkwarden_session="))
         .map(str::to_owned)
 }
+
+/// Run `tasks` at the same time (each on the runtime, as separate clients would) and collect
+/// their results in order.
+pub async fn concurrently<T, F>(tasks: impl IntoIterator<Item = F>) -> Vec<T>
+where
+    F: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let handles: Vec<_> = tasks.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for handle in handles {
+        out.push(handle.await.expect("task"));
+    }
+    out
+}

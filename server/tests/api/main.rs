@@ -5,6 +5,7 @@ mod cli;
 mod comments;
 mod hardening;
 mod helpers;
+mod hostile;
 mod matrix;
 mod posts;
 mod sessions;

@@ -1,7 +1,10 @@
 //! The permission matrix: every server function × every kind of caller, against the real
 //! server, each cell on fresh accounts and a fresh post owned by "the owner" (an author).
 //! For each refusal nothing changed (accounts, posts, taxonomy) and nothing but the refusal
-//! itself was audited. A server function without rows here fails the completeness test.
+//! itself was audited; each allowed call that changed something wrote exactly its row's audit
+//! event, and one that changed nothing wrote none. A caller naming a post that does not exist
+//! gets the same answer, byte for byte, as an author naming someone else's post. A server
+//! function without rows here fails the completeness test.
 
 use crate::helpers::*;
 use app::domain::{PostStatus, Role};
@@ -12,6 +15,8 @@ enum Caller {
     /// The author who owns the fixture post.
     Owner,
     OtherAuthor,
+    /// An author naming a post id that does not exist: answered exactly like `OtherAuthor`.
+    MissingPost,
     Editor,
     Admin,
     Deactivated,
@@ -19,6 +24,8 @@ enum Caller {
 
 const CALLERS: [Caller; 6] =
     [Caller::Anonymous, Caller::Owner, Caller::OtherAuthor, Caller::Editor, Caller::Admin, Caller::Deactivated];
+/// Where `OtherAuthor` sits in `CALLERS`, whose expectations `MissingPost` shares.
+const OTHER_AUTHOR: usize = 2;
 
 /// What a cell's request may refer to.
 struct Cell {
@@ -40,6 +47,8 @@ struct Row {
     form: Form,
     /// Expected status per caller, in the order of `CALLERS`.
     expect: [u16; 6],
+    /// The audit event an allowed call that changes something must write.
+    audit: Option<&'static str>,
 }
 
 const STAFF: [u16; 6] = [401, 200, 200, 200, 200, 401];
@@ -118,51 +127,51 @@ use PostStatus::{Draft, Published, Review};
 
 #[rustfmt::skip]
 const MATRIX: &[Row] = &[
-    Row { path: "/admin/api/auth/login",              post: Draft, form: wrong_password,      expect: [401; 6] },
-    Row { path: "/admin/api/auth/logout",             post: Draft, form: nothing,             expect: STAFF },
-    Row { path: "/admin/api/auth/me",                 post: Draft, form: nothing,             expect: STAFF },
-    Row { path: "/admin/api/setup/create-admin",      post: Draft, form: guessed_setup_token, expect: [409; 6] },
-    Row { path: "/admin/api/profile/change-password", post: Draft, form: change_own_password, expect: STAFF },
-    Row { path: "/admin/api/users/list",              post: Draft, form: nothing,             expect: ADMINS },
-    Row { path: "/admin/api/audit/list",              post: Draft, form: nothing,             expect: ADMINS },
-    Row { path: "/admin/api/posts/list",              post: Draft, form: nothing,             expect: STAFF },
-    Row { path: "/admin/api/posts/authors",           post: Draft, form: nothing,             expect: STAFF },
-    Row { path: "/admin/api/posts/counts",            post: Draft, form: nothing,             expect: STAFF },
-    Row { path: "/admin/api/posts/get",               post: Draft, form: id,                  expect: OWN },
-    Row { path: "/admin/api/posts/create",            post: Draft, form: new_post,            expect: STAFF },
-    Row { path: "/admin/api/posts/update",            post: Draft, form: edited_post,         expect: OWN },
-    Row { path: "/admin/api/posts/update",            post: Review, form: edited_post,        expect: OWN },
-    Row { path: "/admin/api/posts/update",            post: Published, form: edited_post,     expect: [401, 403, 404, 200, 200, 401] },
-    Row { path: "/admin/api/posts/preview",           post: Draft, form: preview,             expect: STAFF },
-    Row { path: "/admin/api/posts/submit",            post: Draft, form: id,                  expect: OWN },
-    Row { path: "/admin/api/posts/withdraw",          post: Review, form: id,                 expect: OWN },
-    Row { path: "/admin/api/posts/publish",           post: Review, form: id,                 expect: EDITORS },
-    Row { path: "/admin/api/posts/unpublish",         post: Published, form: id,              expect: EDITORS },
-    Row { path: "/admin/api/posts/schedule",          post: Draft, form: schedule,            expect: EDITORS },
-    Row { path: "/admin/api/posts/delete",            post: Draft, form: id,                  expect: OWN },
-    Row { path: "/admin/api/posts/delete",            post: Published, form: id,              expect: [401, 403, 404, 200, 200, 401] },
-    Row { path: "/admin/api/posts/bulk",              post: Review, form: bulk_publish,       expect: EDITORS },
-    Row { path: "/admin/api/posts/bulk",              post: Draft, form: bulk_delete,         expect: STAFF },
-    Row { path: "/admin/api/posts/revisions",         post: Draft, form: id,                  expect: OWN },
-    Row { path: "/admin/api/posts/history",           post: Published, form: id,              expect: OWN },
-    Row { path: "/admin/api/posts/restore",           post: Draft, form: restore,             expect: OWN },
-    Row { path: "/admin/api/posts/restore",           post: Published, form: restore,         expect: [401, 403, 404, 200, 200, 401] },
-    Row { path: "/admin/api/categories/list",         post: Draft, form: nothing,             expect: STAFF },
-    Row { path: "/admin/api/categories/create",       post: Draft, form: new_term,            expect: ADMINS },
-    Row { path: "/admin/api/categories/update",       post: Draft, form: category_rename,     expect: ADMINS },
-    Row { path: "/admin/api/categories/delete",       post: Draft, form: category_id,         expect: ADMINS },
-    Row { path: "/admin/api/tags/list",               post: Draft, form: nothing,             expect: STAFF },
-    Row { path: "/admin/api/tags/create",             post: Draft, form: new_term,            expect: ADMINS },
-    Row { path: "/admin/api/tags/update",             post: Draft, form: tag_rename,          expect: ADMINS },
-    Row { path: "/admin/api/tags/delete",             post: Draft, form: tag_id,              expect: ADMINS },
-    Row { path: "/admin/api/comments/list",           post: Published, form: nothing,         expect: EDITORS },
-    Row { path: "/admin/api/comments/counts",         post: Published, form: nothing,         expect: EDITORS },
-    Row { path: "/admin/api/comments/moderate",       post: Published, form: approve_comment, expect: EDITORS },
-    Row { path: "/api/public/comments/list",          post: Published, form: slug,            expect: [200; 6] },
-    Row { path: "/api/public/posts/list",             post: Published, form: nothing,         expect: [200; 6] },
-    Row { path: "/api/public/posts/get",              post: Published, form: slug,            expect: [200; 6] },
-    Row { path: "/api/public/posts/get",              post: Draft, form: slug,                expect: [404; 6] },
-    Row { path: "/api/public/posts/get",              post: Review, form: slug,               expect: [404; 6] },
+    Row { path: "/admin/api/auth/login",              post: Draft, form: wrong_password,      expect: [401; 6], audit: None },
+    Row { path: "/admin/api/auth/logout",             post: Draft, form: nothing,             expect: STAFF, audit: Some("auth.logout") },
+    Row { path: "/admin/api/auth/me",                 post: Draft, form: nothing,             expect: STAFF, audit: None },
+    Row { path: "/admin/api/setup/create-admin",      post: Draft, form: guessed_setup_token, expect: [409; 6], audit: None },
+    Row { path: "/admin/api/profile/change-password", post: Draft, form: change_own_password, expect: STAFF, audit: Some("user.password_changed") },
+    Row { path: "/admin/api/users/list",              post: Draft, form: nothing,             expect: ADMINS, audit: None },
+    Row { path: "/admin/api/audit/list",              post: Draft, form: nothing,             expect: ADMINS, audit: None },
+    Row { path: "/admin/api/posts/list",              post: Draft, form: nothing,             expect: STAFF, audit: None },
+    Row { path: "/admin/api/posts/authors",           post: Draft, form: nothing,             expect: STAFF, audit: None },
+    Row { path: "/admin/api/posts/counts",            post: Draft, form: nothing,             expect: STAFF, audit: None },
+    Row { path: "/admin/api/posts/get",               post: Draft, form: id,                  expect: OWN, audit: None },
+    Row { path: "/admin/api/posts/create",            post: Draft, form: new_post,            expect: STAFF, audit: Some("post.created") },
+    Row { path: "/admin/api/posts/update",            post: Draft, form: edited_post,         expect: OWN, audit: Some("post.updated") },
+    Row { path: "/admin/api/posts/update",            post: Review, form: edited_post,        expect: OWN, audit: Some("post.updated") },
+    Row { path: "/admin/api/posts/update",            post: Published, form: edited_post,     expect: [401, 403, 404, 200, 200, 401], audit: Some("post.updated") },
+    Row { path: "/admin/api/posts/preview",           post: Draft, form: preview,             expect: STAFF, audit: None },
+    Row { path: "/admin/api/posts/submit",            post: Draft, form: id,                  expect: OWN, audit: Some("post.submitted") },
+    Row { path: "/admin/api/posts/withdraw",          post: Review, form: id,                 expect: OWN, audit: Some("post.withdrawn") },
+    Row { path: "/admin/api/posts/publish",           post: Review, form: id,                 expect: EDITORS, audit: Some("post.published") },
+    Row { path: "/admin/api/posts/unpublish",         post: Published, form: id,              expect: EDITORS, audit: Some("post.unpublished") },
+    Row { path: "/admin/api/posts/schedule",          post: Review, form: schedule,            expect: EDITORS, audit: Some("post.scheduled") },
+    Row { path: "/admin/api/posts/delete",            post: Draft, form: id,                  expect: OWN, audit: Some("post.deleted") },
+    Row { path: "/admin/api/posts/delete",            post: Published, form: id,              expect: [401, 403, 404, 200, 200, 401], audit: Some("post.deleted") },
+    Row { path: "/admin/api/posts/bulk",              post: Review, form: bulk_publish,       expect: EDITORS, audit: Some("post.published") },
+    Row { path: "/admin/api/posts/bulk",              post: Draft, form: bulk_delete,         expect: STAFF, audit: Some("post.deleted") },
+    Row { path: "/admin/api/posts/revisions",         post: Draft, form: id,                  expect: OWN, audit: None },
+    Row { path: "/admin/api/posts/history",           post: Published, form: id,              expect: OWN, audit: None },
+    Row { path: "/admin/api/posts/restore",           post: Draft, form: restore,             expect: OWN, audit: Some("post.restored") },
+    Row { path: "/admin/api/posts/restore",           post: Published, form: restore,         expect: [401, 403, 404, 200, 200, 401], audit: Some("post.restored") },
+    Row { path: "/admin/api/categories/list",         post: Draft, form: nothing,             expect: STAFF, audit: None },
+    Row { path: "/admin/api/categories/create",       post: Draft, form: new_term,            expect: ADMINS, audit: Some("category.created") },
+    Row { path: "/admin/api/categories/update",       post: Draft, form: category_rename,     expect: ADMINS, audit: Some("category.updated") },
+    Row { path: "/admin/api/categories/delete",       post: Draft, form: category_id,         expect: ADMINS, audit: Some("category.deleted") },
+    Row { path: "/admin/api/tags/list",               post: Draft, form: nothing,             expect: STAFF, audit: None },
+    Row { path: "/admin/api/tags/create",             post: Draft, form: new_term,            expect: ADMINS, audit: Some("tag.created") },
+    Row { path: "/admin/api/tags/update",             post: Draft, form: tag_rename,          expect: ADMINS, audit: Some("tag.updated") },
+    Row { path: "/admin/api/tags/delete",             post: Draft, form: tag_id,              expect: ADMINS, audit: Some("tag.deleted") },
+    Row { path: "/admin/api/comments/list",           post: Published, form: nothing,         expect: EDITORS, audit: None },
+    Row { path: "/admin/api/comments/counts",         post: Published, form: nothing,         expect: EDITORS, audit: None },
+    Row { path: "/admin/api/comments/moderate",       post: Published, form: approve_comment, expect: EDITORS, audit: Some("comments.moderated") },
+    Row { path: "/api/public/comments/list",          post: Published, form: slug,            expect: [200; 6], audit: None },
+    Row { path: "/api/public/posts/list",             post: Published, form: nothing,         expect: [200; 6], audit: None },
+    Row { path: "/api/public/posts/get",              post: Published, form: slug,            expect: [200; 6], audit: None },
+    Row { path: "/api/public/posts/get",              post: Draft, form: slug,                expect: [404; 6], audit: None },
+    Row { path: "/api/public/posts/get",              post: Review, form: slug,               expect: [404; 6], audit: None },
 ];
 
 /// Server functions that anyone may call: the public site's reads.
@@ -173,7 +182,7 @@ async fn caller_client(app: &TestApp, caller: Caller, name: &str, owner: &TestUs
     let role = match caller {
         Caller::Anonymous => None,
         Caller::Owner => return (app.signed_in(owner).await, owner.clone()),
-        Caller::OtherAuthor => Some(Role::Author),
+        Caller::OtherAuthor | Caller::MissingPost => Some(Role::Author),
         Caller::Editor | Caller::Deactivated => Some(Role::Editor),
         Caller::Admin => Some(Role::Admin),
     };
@@ -189,8 +198,8 @@ async fn caller_client(app: &TestApp, caller: Caller, name: &str, owner: &TestUs
     (client, user)
 }
 
-/// Everything a refused request must leave as it was.
-async fn side_effects(app: &TestApp) -> Vec<String> {
+/// Everything a refused request must leave as it was, besides the audit log and sessions.
+async fn data(app: &TestApp) -> Vec<String> {
     let mut seen = vec![app.users_fingerprint().await];
     for sql in [
         "select coalesce(group_concat(id || title || slug || body || status || author_id || coalesce(category_id, '') ||
@@ -200,11 +209,51 @@ async fn side_effects(app: &TestApp) -> Vec<String> {
         "select coalesce(group_concat(id || name || slug), '') from (select * from tags order by id)",
         "select count(*) || '/' || (select count(*) from publish_events) from post_revisions",
         "select coalesce(group_concat(comment_id || status, '|'), '') from (select * from comment_states order by comment_id)",
-        "select count(*) from audit_events where action not in ('auth.login', 'auth.login_failed')",
     ] {
         seen.push(sqlx::query_scalar::<_, String>(&format!("select cast(({sql}) as text)")).fetch_one(&app.pool).await.unwrap());
     }
     seen
+}
+
+/// The state a cell compares before and after its request.
+#[derive(PartialEq)]
+struct Snapshot {
+    data: Vec<String>,
+    signed_in_sessions: i64,
+    /// Audit events other than sign-ins, oldest first.
+    events: Vec<String>,
+}
+
+async fn snapshot(app: &TestApp) -> Snapshot {
+    let events = sqlx::query_scalar(
+        "select action from audit_events where action not in ('auth.login', 'auth.login_failed') order by id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    Snapshot {
+        data: data(app).await,
+        signed_in_sessions: app.count("select count(*) from staff_sessions").await,
+        events,
+    }
+}
+
+/// What is wrong with a cell's effects, if anything: a refusal changes nothing; an allowed
+/// call writes its row's audit event exactly once when it changed something, and none when not.
+fn judge(row: &Row, status: u16, before: &Snapshot, after: &Snapshot) -> Option<String> {
+    let new_events = &after.events[before.events.len().min(after.events.len())..];
+    if status >= 400 {
+        // A refused stale session (deactivated user) is ended: that is the refusal, not a change.
+        let unchanged = before.data == after.data && new_events.is_empty();
+        return (!unchanged).then(|| format!("refused with {status} but changed something: {new_events:?}"));
+    }
+    let changed = before.data != after.data || before.signed_in_sessions != after.signed_in_sessions;
+    match (changed, row.audit) {
+        (false, _) if new_events.is_empty() => None,
+        (false, _) => Some(format!("changed nothing but audited {new_events:?}")),
+        (true, Some(event)) if new_events == [event] => None,
+        (true, expected) => Some(format!("changed something; audited {new_events:?}, expected {expected:?}")),
+    }
 }
 
 async fn fixture(app: &TestApp, owner: &TestUser, status: PostStatus, n: usize) -> (i64, String, i64, i64, i64, i64) {
@@ -236,21 +285,34 @@ async fn every_server_function_answers_every_caller_as_the_matrix_says() {
     let mut failures = Vec::new();
     let mut n = 0;
     for row in MATRIX {
-        for (c, caller) in CALLERS.into_iter().enumerate() {
+        let mut other_author_answer = None;
+        let callers = CALLERS.into_iter().enumerate().chain([(OTHER_AUTHOR, Caller::MissingPost)]);
+        for (c, caller) in callers {
             n += 1;
             let owner = app.create_user(&format!("owner{n}"), Role::Author).await;
             let (post, slug, revision, category, tag, comment) = fixture(&app, &owner, row.post, n).await;
             let (client, user) = caller_client(&app, caller, &format!("caller{n}"), &owner).await;
+            let post = if caller == Caller::MissingPost { post + 1_000_000 } else { post };
             let cell = Cell { user, post, slug, revision, category, tag, comment };
-            let before = side_effects(&app).await;
+            let before = snapshot(&app).await;
             let form = (row.form)(&cell);
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let status = app.post(&client, row.path, &form).await.status().as_u16();
+            let res = app.post(&client, row.path, &form).await;
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap();
             let label = format!("{} ({:?} post) as {caller:?}", row.path, row.post);
             if status != row.expect[c] {
                 failures.push(format!("{label}: expected {}, got {status}", row.expect[c]));
-            } else if status >= 400 && side_effects(&app).await != before {
-                failures.push(format!("{label}: refused with {status} but changed something"));
+            } else if let Some(problem) = judge(row, status, &before, &snapshot(&app).await) {
+                failures.push(format!("{label}: {problem}"));
+            }
+            match caller {
+                Caller::OtherAuthor => other_author_answer = Some((status, body)),
+                Caller::MissingPost if status == 404 && other_author_answer != Some((status, body.clone())) => failures
+                    .push(format!(
+                        "{label}: \"does not exist\" answers {body:?}, \"not yours\" {other_author_answer:?}"
+                    )),
+                _ => {}
             }
         }
     }

@@ -248,14 +248,18 @@ async fn a_scheduled_post_publishes_itself_at_its_time() {
     let client = app.signed_in(&ed).await;
     let id = create(&app, &client, "Later", "soon").await;
     let res =
+        app.post(&client, "/admin/api/posts/schedule", &[("id", &id.to_string()), ("at", "2099-05-01T08:30")]).await;
+    assert_eq!(res.status(), 409, "a draft is submitted for review before it is scheduled");
+    assert_eq!(app.post(&client, "/admin/api/posts/submit", &[("id", &id.to_string())]).await.status(), 200);
+    let res =
         app.post(&client, "/admin/api/posts/schedule", &[("id", &id.to_string()), ("at", "2000-01-01T00:00")]).await;
     assert_eq!(res.status(), 422, "the past is refused");
     let res =
         app.post(&client, "/admin/api/posts/schedule", &[("id", &id.to_string()), ("at", "2099-05-01T08:30")]).await;
     assert_eq!(res.status(), 200);
-    assert_eq!(app::ssr::posts::publish_due(&app.pool).await.unwrap(), 0, "not due yet");
+    assert_eq!(server::scheduler::publish_due(&app.pool).await.unwrap(), 0, "not due yet");
     sqlx::query("update posts set scheduled_at = '2001-01-01T00:00:00.000Z'").execute(&app.pool).await.unwrap();
-    assert_eq!(app::ssr::posts::publish_due(&app.pool).await.unwrap(), 1);
+    assert_eq!(server::scheduler::publish_due(&app.pool).await.unwrap(), 1);
     assert_eq!(post_status(&app, id).await, "published");
     let actor: String = sqlx::query_scalar("select actor_label from audit_events where action = 'post.published'")
         .fetch_one(&app.pool)

@@ -23,42 +23,80 @@ pub async fn get_post(id: i64) -> Result<PostDetail, AppError> {
 #[server(prefix = "/admin/api", endpoint = "posts/create")]
 pub async fn create_post(#[server(flatten)] form: PostForm) -> Result<i64, AppError> {
     use crate::{
+        domain::AuditAction,
         policy::{require, Capability},
-        ssr::{auth, context, posts},
+        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, posts},
     };
     let actor = auth::current_actor().await?;
     require(&actor, Capability::CreatePost)?;
     let input = form.validate().map_err(AppError::Invalid)?;
-    let mut tx = context()?.pool.begin().await?;
+    let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
     let id = posts::insert(&mut tx, &actor, &input).await?;
+    let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::PostCreated)
+        .target("post", id.0)
+        .details(serde_json::json!({ "title": input.title, "slug": input.slug }));
+    audit::record(&mut tx, event).await?;
     tx.commit().await?;
     leptos_axum::redirect(&format!("/admin/posts/{}", id.0));
     Ok(id.0)
 }
 
 /// Save a post's text, slug, category, tags and SEO fields, keeping a revision. Authors: own
-/// posts while draft or in review. Status and author never change here.
+/// posts while draft or in review; their save cancels a publication schedule (an editor
+/// reviews the new text first). Status and author never change here.
 #[server(prefix = "/admin/api", endpoint = "posts/update")]
 pub async fn update_post(id: i64, #[server(flatten)] form: PostForm) -> Result<(), AppError> {
     use crate::{
-        domain::PostId,
-        policy::{post_scope, post_status_allows, PostAction},
-        ssr::{auth, context, posts},
+        domain::{AuditAction, PostId},
+        policy::PostAction,
+        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, posts},
     };
     let actor = auth::current_actor().await?;
-    let scope = post_scope(&actor, PostAction::Edit)?;
     let id = PostId(id);
-    let mut tx = context()?.pool.begin().await?;
-    let status = posts::status_of(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
-    if !post_status_allows(actor.role, PostAction::Edit, status) {
-        return Err(AppError::Forbidden);
-    }
+    let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let (scope, state) = super::access::authorize(&mut tx, &actor, PostAction::Edit, id).await?;
     let input = form.validate().map_err(AppError::Invalid)?;
+    let before = posts::get(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
     if !posts::update(&mut tx, scope, id, &actor, &input).await? {
         return Err(AppError::NotFound);
     }
+    super::access::settle_schedule(&mut tx, &actor, PostAction::Edit, scope, id, state).await?;
+    let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::PostUpdated)
+        .target("post", id.0)
+        .details(changes(&before, &input));
+    audit::record(&mut tx, event).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The fields a save changed, each as `{before, after}`. The body is summarised by its length:
+/// both texts are kept whole in the post's revisions.
+#[cfg(feature = "ssr")]
+fn changes(before: &crate::domain::PostDetail, after: &crate::domain::PostInput) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let mut changed = Map::new();
+    let mut compare = |field: &str, old: Value, new: Value| {
+        if old != new {
+            changed.insert(field.to_owned(), json!({ "before": old, "after": new }));
+        }
+    };
+    compare("title", json!(before.title), json!(after.title));
+    compare("slug", json!(before.slug), json!(after.slug));
+    compare("excerpt", json!(before.excerpt), json!(after.excerpt));
+    compare("category_id", json!(before.category_id), json!(after.category_id));
+    let mut old_tags = before.tag_ids.clone();
+    let mut new_tags = after.tag_ids.clone();
+    old_tags.sort_unstable();
+    new_tags.sort_unstable();
+    compare("tag_ids", json!(old_tags), json!(new_tags));
+    compare("seo_title", json!(before.seo_title), json!(after.seo_title));
+    compare("seo_description", json!(before.seo_description), json!(after.seo_description));
+    if before.body != after.body {
+        let chars = |s: &str| s.chars().count();
+        changed
+            .insert("body".into(), json!({ "before_chars": chars(&before.body), "after_chars": chars(&after.body) }));
+    }
+    Value::Object(changed)
 }
 
 /// Render Markdown the way the public site will (sanitised), for the editor's live preview.

@@ -9,13 +9,13 @@ use leptos::prelude::*;
 async fn viewable(id: i64) -> Result<(crate::policy::Scope, crate::ssr::AppContext), AppError> {
     use crate::{
         domain::PostId,
-        policy::{post_scope, PostAction},
-        ssr::{auth, context, posts},
+        policy::PostAction,
+        ssr::{auth, context},
     };
     let actor = auth::current_actor().await?;
-    let scope = post_scope(&actor, PostAction::View)?;
     let ctx = context()?;
-    posts::status_of(&mut *ctx.pool.acquire().await?, scope, PostId(id)).await?.ok_or(AppError::NotFound)?;
+    let (scope, _) =
+        super::access::authorize(&mut *ctx.pool.acquire().await?, &actor, PostAction::View, PostId(id)).await?;
     Ok((scope, ctx))
 }
 
@@ -33,25 +33,23 @@ pub async fn publish_history(id: i64) -> Result<Vec<PublishEvent>, AppError> {
     Ok(crate::ssr::posts::publish_history(&ctx.pool, scope, crate::domain::PostId(id)).await?)
 }
 
-/// Put a saved version's title, body and excerpt back. Same rule as editing the post.
+/// Put a saved version's title, body and excerpt back. Same rule as editing the post,
+/// including the cancelled schedule when an author restores.
 #[server(prefix = "/admin/api", endpoint = "posts/restore")]
 pub async fn restore_revision(id: i64, revision_id: i64) -> Result<(), AppError> {
     use crate::{
         domain::{AuditAction, PostId},
-        policy::{post_scope, post_status_allows, PostAction},
+        policy::PostAction,
         ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, posts},
     };
     let actor = auth::current_actor().await?;
-    let scope = post_scope(&actor, PostAction::Edit)?;
     let id = PostId(id);
-    let mut tx = context()?.pool.begin().await?;
-    let status = posts::status_of(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
-    if !post_status_allows(actor.role, PostAction::Edit, status) {
-        return Err(AppError::Forbidden);
-    }
+    let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let (scope, state) = super::access::authorize(&mut tx, &actor, PostAction::Edit, id).await?;
     if !posts::restore(&mut tx, scope, id, revision_id, &actor).await? {
         return Err(AppError::NotFound);
     }
+    super::access::settle_schedule(&mut tx, &actor, PostAction::Edit, scope, id, state).await?;
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::PostRestored)
         .target("post", id.0)
         .details(serde_json::json!({ "revision": revision_id }));

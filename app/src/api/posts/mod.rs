@@ -1,5 +1,7 @@
 //! Posts: list and pickers, the editor's load and save, the editorial workflow, history.
 
+#[cfg(feature = "ssr")]
+mod access;
 pub mod edit;
 pub mod history;
 pub mod list;

@@ -16,7 +16,7 @@ mod run {
     use crate::{
         domain::{Actor, AuditAction, PostId, PostStatus},
         error::AppError,
-        policy::{post_scope, post_status_allows, PostAction},
+        policy::PostAction,
         ssr::{
             audit::{self, AuditActor, AuditEvent},
             auth, context, posts,
@@ -24,25 +24,17 @@ mod run {
     };
     use sqlx::SqliteConnection;
 
-    /// The publish-history entry and audit event a workflow step leaves, if any.
-    fn trail(action: PostAction) -> Option<(&'static str, AuditAction)> {
-        match action {
-            PostAction::Publish => Some(("published", AuditAction::PostPublished)),
-            PostAction::Unpublish => Some(("unpublished", AuditAction::PostUnpublished)),
-            PostAction::Delete => Some(("deleted", AuditAction::PostDeleted)),
-            _ => None,
-        }
-    }
-
+    /// One audit event for a workflow change of `ids` (the target when there is one), and the
+    /// publish-history entry of each post when the change has one.
     pub async fn record(
         tx: &mut SqliteConnection,
         actor: &Actor,
-        action: PostAction,
+        audited: AuditAction,
+        history: Option<&str>,
         ids: &[PostId],
         details: serde_json::Value,
     ) -> Result<(), AppError> {
-        let Some((history, audited)) = trail(action) else { return Ok(()) };
-        if action != PostAction::Delete {
+        if let Some(history) = history {
             for id in ids {
                 posts::record_publish_event(tx, *id, &actor.username, history).await?;
             }
@@ -55,24 +47,33 @@ mod run {
         Ok(())
     }
 
-    /// Move one post from one of `from` to `to`, if the caller's scope and role allow it.
-    pub async fn step(id: i64, action: PostAction, from: &[PostStatus], to: PostStatus) -> Result<(), AppError> {
+    /// How one workflow step moves a post, and what it leaves in the trail.
+    pub struct Step {
+        pub action: PostAction,
+        pub from: &'static [PostStatus],
+        pub to: PostStatus,
+        pub audited: AuditAction,
+        pub history: Option<&'static str>,
+    }
+
+    /// Move one post along `step`, if the policy allows it for this post and the post is in
+    /// one of the step's starting statuses (409 otherwise).
+    pub async fn step(id: i64, step: Step) -> Result<(), AppError> {
         let actor = auth::current_actor().await?;
-        let scope = post_scope(&actor, action)?;
         let id = PostId(id);
-        let mut tx = context()?.pool.begin().await?;
-        let status = posts::status_of(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
-        if !post_status_allows(actor.role, action, status) {
-            return Err(AppError::Forbidden);
-        }
-        if !from.contains(&status) {
+        let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let (scope, state) = super::super::access::authorize(&mut tx, &actor, step.action, id).await?;
+        let status = state.facts.status;
+        if !step.from.contains(&status) {
             return Err(AppError::Conflict(format!(
                 "This post is {}; that step does not apply.",
                 status.label().to_lowercase()
             )));
         }
-        posts::set_status(&mut tx, scope, &[id], from, to).await?;
-        record(&mut tx, &actor, action, &[id], serde_json::json!({ "from": status, "to": to })).await?;
+        posts::set_status(&mut tx, scope, &[id], step.from, step.to).await?;
+        super::super::access::settle_schedule(&mut tx, &actor, step.action, scope, id, state).await?;
+        let details = serde_json::json!({ "from": status, "to": step.to });
+        record(&mut tx, &actor, step.audited, step.history, &[id], details).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -81,52 +82,67 @@ mod run {
 /// Send a draft for review. Authors: own posts.
 #[server(prefix = "/admin/api", endpoint = "posts/submit")]
 pub async fn submit_post(id: i64) -> Result<(), AppError> {
-    use crate::{domain::PostStatus::*, policy::PostAction};
-    run::step(id, PostAction::Submit, &[Draft], Review).await
+    use crate::{domain::AuditAction, domain::PostStatus::*, policy::PostAction};
+    let audited = AuditAction::PostSubmitted;
+    run::step(id, run::Step { action: PostAction::Submit, from: &[Draft], to: Review, audited, history: None }).await
 }
 
 /// Take a post in review back to draft. Authors: own posts.
 #[server(prefix = "/admin/api", endpoint = "posts/withdraw")]
 pub async fn withdraw_post(id: i64) -> Result<(), AppError> {
-    use crate::{domain::PostStatus::*, policy::PostAction};
-    run::step(id, PostAction::Withdraw, &[Review], Draft).await
+    use crate::{domain::AuditAction, domain::PostStatus::*, policy::PostAction};
+    let audited = AuditAction::PostWithdrawn;
+    run::step(id, run::Step { action: PostAction::Withdraw, from: &[Review], to: Draft, audited, history: None }).await
 }
 
 /// Publish now. Editors and admins.
 #[server(prefix = "/admin/api", endpoint = "posts/publish")]
 pub async fn publish_post(id: i64) -> Result<(), AppError> {
-    use crate::{domain::PostStatus::*, policy::PostAction};
-    run::step(id, PostAction::Publish, &[Draft, Review], Published).await
+    use crate::{domain::AuditAction, domain::PostStatus::*, policy::PostAction};
+    let (audited, history) = (AuditAction::PostPublished, Some("published"));
+    run::step(id, run::Step { action: PostAction::Publish, from: &[Draft, Review], to: Published, audited, history })
+        .await
 }
 
 /// Take a published post off the site, back to draft. Editors and admins.
 #[server(prefix = "/admin/api", endpoint = "posts/unpublish")]
 pub async fn unpublish_post(id: i64) -> Result<(), AppError> {
-    use crate::{domain::PostStatus::*, policy::PostAction};
-    run::step(id, PostAction::Unpublish, &[Published], Draft).await
+    use crate::{domain::AuditAction, domain::PostStatus::*, policy::PostAction};
+    let (audited, history) = (AuditAction::PostUnpublished, Some("unpublished"));
+    run::step(id, run::Step { action: PostAction::Unpublish, from: &[Published], to: Draft, audited, history }).await
 }
 
 /// Publish at a later time (`at` as `YYYY-MM-DDTHH:MM`, UTC), or clear the schedule with an
-/// empty `at`. Editors and admins.
+/// empty `at`. Only a post in review can be scheduled: the schedule records that an editor
+/// approved its text, and an author's later change cancels it. Editors and admins.
 #[server(prefix = "/admin/api", endpoint = "posts/schedule")]
 pub async fn schedule_post(id: i64, #[server(default)] at: String) -> Result<(), AppError> {
     use crate::{
-        domain::{AuditAction, PostId},
-        policy::{post_scope, PostAction},
+        domain::{AuditAction, PostId, PostStatus},
+        policy::PostAction,
         ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, posts},
     };
     let actor = auth::current_actor().await?;
-    let scope = post_scope(&actor, PostAction::Schedule)?;
-    let when = parse_schedule(&at)?;
     let id = PostId(id);
-    let mut tx = context()?.pool.begin().await?;
-    let status = posts::status_of(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
-    if status == crate::domain::PostStatus::Published || !posts::schedule(&mut tx, scope, id, when.as_deref()).await? {
-        return Err(AppError::Conflict("This post is already published.".into()));
+    let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let (scope, state) = super::access::authorize(&mut tx, &actor, PostAction::Schedule, id).await?;
+    let when = parse_schedule(&at)?;
+    match (state.facts.status, &when) {
+        (PostStatus::Published, _) => return Err(AppError::Conflict("This post is already published.".into())),
+        (PostStatus::Draft, Some(_)) => {
+            return Err(AppError::Conflict("Only a post in review can be scheduled; submit it first.".into()))
+        }
+        (PostStatus::Draft, None) | (PostStatus::Review, _) => {}
     }
-    let history = if when.is_some() { "scheduled" } else { "unscheduled" };
+    if !posts::schedule(&mut tx, scope, id, when.as_deref()).await? {
+        return Err(AppError::NotFound);
+    }
+    let (audited, history) = match when {
+        Some(_) => (AuditAction::PostScheduled, "scheduled"),
+        None => (AuditAction::PostUnscheduled, "unscheduled"),
+    };
     posts::record_publish_event(&mut tx, id, &actor.username, history).await?;
-    let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::PostScheduled)
+    let event = AuditEvent::new(AuditActor::User(&actor), audited)
         .target("post", id.0)
         .details(serde_json::json!({ "at": when }));
     audit::record(&mut tx, event).await?;
@@ -159,21 +175,21 @@ fn parse_schedule(at: &str) -> Result<Option<String>, AppError> {
 #[server(prefix = "/admin/api", endpoint = "posts/delete")]
 pub async fn delete_post(id: i64) -> Result<(), AppError> {
     use crate::{
-        domain::PostId,
-        policy::{post_scope, post_statuses_allowing, PostAction},
+        domain::{AuditAction, PostId},
+        policy::{post_statuses_allowing, PostAction},
         ssr::{auth, context, posts},
     };
     let actor = auth::current_actor().await?;
-    let scope = post_scope(&actor, PostAction::Delete)?;
     let id = PostId(id);
-    let mut tx = context()?.pool.begin().await?;
+    let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let (scope, _) = super::access::authorize(&mut tx, &actor, PostAction::Delete, id).await?;
     let detail = posts::get(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
     let allowed = post_statuses_allowing(actor.role, PostAction::Delete);
     if posts::delete(&mut tx, scope, &[id], &allowed).await?.is_empty() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let details = serde_json::json!({ "title": detail.title, "slug": detail.slug, "status": detail.status });
-    run::record(&mut tx, &actor, PostAction::Delete, &[id], details).await?;
+    run::record(&mut tx, &actor, AuditAction::PostDeleted, None, &[id], details).await?;
     tx.commit().await?;
     leptos_axum::redirect("/admin/posts");
     Ok(())
@@ -185,15 +201,19 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/admin/api", endpoint = "posts/bulk")]
 pub async fn bulk_posts(action: String, #[server(default)] ids: Vec<i64>) -> Result<BulkOutcome, AppError> {
     use crate::{
-        domain::{PostId, PostStatus::*},
+        domain::{AuditAction, PostId, PostStatus, PostStatus::*},
         policy::{post_scope, post_statuses_allowing, PostAction},
         ssr::{auth, context, posts},
     };
     let actor = auth::current_actor().await?;
-    let action = match action.as_str() {
-        "publish" => PostAction::Publish,
-        "unpublish" => PostAction::Unpublish,
-        "delete" => PostAction::Delete,
+    let (action, from, to, audited, history): (_, &[_], _, _, _) = match action.as_str() {
+        "publish" => {
+            (PostAction::Publish, &[Draft, Review], Some(Published), AuditAction::PostPublished, Some("published"))
+        }
+        "unpublish" => {
+            (PostAction::Unpublish, &[Published], Some(Draft), AuditAction::PostUnpublished, Some("unpublished"))
+        }
+        "delete" => (PostAction::Delete, &PostStatus::ALL, None, AuditAction::PostDeleted, None),
         _ => return Err(AppError::invalid("action", "Choose publish, unpublish or delete.")),
     };
     let scope = post_scope(&actor, action)?;
@@ -203,15 +223,17 @@ pub async fn bulk_posts(action: String, #[server(default)] ids: Vec<i64>) -> Res
     let mut ids: Vec<PostId> = ids.into_iter().map(PostId).collect();
     ids.sort();
     ids.dedup();
-    let mut tx = context()?.pool.begin().await?;
-    let changed = match action {
-        PostAction::Publish => posts::set_status(&mut tx, scope, &ids, &[Draft, Review], Published).await?,
-        PostAction::Unpublish => posts::set_status(&mut tx, scope, &ids, &[Published], Draft).await?,
-        _ => posts::delete(&mut tx, scope, &ids, &post_statuses_allowing(actor.role, action)).await?,
+    // Rows the step may start from, narrowed by what the policy lets this role touch.
+    let allowed = post_statuses_allowing(actor.role, action);
+    let from: Vec<PostStatus> = from.iter().copied().filter(|s| allowed.contains(s)).collect();
+    let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let changed = match to {
+        Some(to) => posts::set_status(&mut tx, scope, &ids, &from, to).await?,
+        None => posts::delete(&mut tx, scope, &ids, &from).await?,
     };
     if !changed.is_empty() {
         let details = serde_json::json!({ "count": changed.len(), "ids": changed });
-        run::record(&mut tx, &actor, action, &changed, details).await?;
+        run::record(&mut tx, &actor, audited, history, &changed, details).await?;
     }
     tx.commit().await?;
     Ok(BulkOutcome { changed: changed.len(), skipped: ids.len() - changed.len() })

@@ -1,3 +1,5 @@
+//! A post's revisions (compare, restore) and publish history, shown in the editor.
+
 use crate::{
     api::posts::history::RestoreRevision,
     domain::{PublishEvent, Revision},

@@ -1,3 +1,5 @@
+//! `/admin/posts`: search, filters, sorting, paging, bulk actions and CSV export.
+
 use crate::{
     api::{
         posts::{

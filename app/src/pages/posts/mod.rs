@@ -1,8 +1,11 @@
-//! `/admin/posts` (the list) and `/admin/posts/new`, `/admin/posts/{id}` (the editor).
+//! `/admin/posts` (the list) and `/admin/posts/new`, `/admin/posts/{id}` (the editor), split by
+//! job like `api/posts/`.
 
-mod editor;
+mod edit;
+mod fields;
 mod history;
 mod list;
+mod workflow;
 
-pub use editor::{EditPostPage, NewPostPage};
+pub use edit::{EditPostPage, NewPostPage};
 pub use list::PostsPage;

@@ -11,36 +11,15 @@ use crate::{
         AuthorOption, Page, PostCounts, PostDetail, PostFilter, PostId, PostRow, PostSort, PostStatus, PublicPost,
         PublishEvent, Revision, UserId,
     },
-    policy::Scope,
+    policy::{PostFacts, Scope},
 };
-use sqlx::{sqlite::SqliteRow, FromRow, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 /// The author id a scope restricts to, bound as `?` in `(? is null or p.author_id = ?)`.
 pub(crate) fn owner(scope: Scope) -> Option<i64> {
     match scope {
         Scope::All => None,
         Scope::OwnedBy(user) => Some(user.0),
-    }
-}
-
-fn parse_status(row: &SqliteRow) -> Result<PostStatus, sqlx::Error> {
-    let raw: String = row.try_get("status")?;
-    PostStatus::parse(&raw).ok_or_else(|| sqlx::Error::Decode(format!("bad post status {raw:?}").into()))
-}
-
-impl FromRow<'_, SqliteRow> for PostRow {
-    fn from_row(row: &SqliteRow) -> Result<Self, sqlx::Error> {
-        Ok(Self {
-            id: PostId(row.try_get("id")?),
-            title: row.try_get("title")?,
-            slug: row.try_get("slug")?,
-            status: parse_status(row)?,
-            author: row.try_get("author")?,
-            category: row.try_get("category")?,
-            updated_at: row.try_get("updated_at")?,
-            published_at: row.try_get("published_at")?,
-            scheduled_at: row.try_get("scheduled_at")?,
-        })
     }
 }
 
@@ -121,7 +100,7 @@ pub async fn list_all(pool: &SqlitePool, scope: Scope, f: &PostFilter, cap: i64)
 
 /// One post inside `scope`, or `None` (missing and foreign look the same).
 pub async fn get(conn: &mut SqliteConnection, scope: Scope, id: PostId) -> Result<Option<PostDetail>, sqlx::Error> {
-    let row = sqlx::query(
+    let post: Option<PostDetail> = sqlx::query_as(
         "select p.*, u.username as author from posts p join users u on u.id = p.author_id
          where p.id = ?1 and (?2 is null or p.author_id = ?2)",
     )
@@ -129,95 +108,65 @@ pub async fn get(conn: &mut SqliteConnection, scope: Scope, id: PostId) -> Resul
     .bind(owner(scope))
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(row) = row else { return Ok(None) };
+    let Some(post) = post else { return Ok(None) };
     let tag_ids = sqlx::query_scalar("select tag_id from post_tags where post_id = ? order by tag_id")
         .bind(id.0)
         .fetch_all(&mut *conn)
         .await?;
-    Ok(Some(PostDetail {
-        id,
-        title: row.try_get("title")?,
-        slug: row.try_get("slug")?,
-        body: row.try_get("body")?,
-        excerpt: row.try_get("excerpt")?,
-        status: parse_status(&row)?,
-        author_id: UserId(row.try_get("author_id")?),
-        author: row.try_get("author")?,
-        category_id: row.try_get("category_id")?,
-        tag_ids,
-        seo_title: row.try_get("seo_title")?,
-        seo_description: row.try_get("seo_description")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        published_at: row.try_get("published_at")?,
-        scheduled_at: row.try_get("scheduled_at")?,
-    }))
+    Ok(Some(PostDetail { tag_ids, ..post }))
 }
 
-/// The status of a post inside `scope`, or `None`.
-pub async fn status_of(
-    conn: &mut SqliteConnection,
-    scope: Scope,
-    id: PostId,
-) -> Result<Option<PostStatus>, sqlx::Error> {
-    let raw: Option<String> =
-        sqlx::query_scalar("select status from posts where id = ?1 and (?2 is null or author_id = ?2)")
-            .bind(id.0)
-            .bind(owner(scope))
-            .fetch_optional(conn)
-            .await?;
-    Ok(raw.as_deref().and_then(PostStatus::parse))
+/// What the policy and the workflow need to know about one post inside `scope`, or `None`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PostState {
+    pub facts: PostFacts,
+    /// A publication time is set.
+    pub scheduled: bool,
+}
+
+pub async fn state_of(conn: &mut SqliteConnection, scope: Scope, id: PostId) -> Result<Option<PostState>, sqlx::Error> {
+    let row: Option<(i64, PostStatus, bool)> = sqlx::query_as(
+        "select author_id, status, scheduled_at is not null from posts where id = ?1 and (?2 is null or author_id = ?2)",
+    )
+    .bind(id.0)
+    .bind(owner(scope))
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(author, status, scheduled)| PostState {
+        facts: PostFacts { author: UserId(author), status },
+        scheduled,
+    }))
 }
 
 /// Saved versions of a post inside `scope`, newest first.
 pub async fn revisions(pool: &SqlitePool, scope: Scope, id: PostId) -> Result<Vec<Revision>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "select r.id, r.created_at, r.editor, r.title, r.body, r.excerpt from post_revisions r
          join posts p on p.id = r.post_id
          where r.post_id = ?1 and (?2 is null or p.author_id = ?2) order by r.id desc limit 200",
     )
     .bind(id.0)
     .bind(owner(scope))
-    .try_map(|row: SqliteRow| {
-        Ok(Revision {
-            id: row.try_get("id")?,
-            created_at: row.try_get("created_at")?,
-            editor: row.try_get("editor")?,
-            title: row.try_get("title")?,
-            body: row.try_get("body")?,
-            excerpt: row.try_get("excerpt")?,
-        })
-    })
     .fetch_all(pool)
     .await
 }
 
 /// Publish history of a post inside `scope`, newest first.
 pub async fn publish_history(pool: &SqlitePool, scope: Scope, id: PostId) -> Result<Vec<PublishEvent>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "select e.occurred_at, e.actor, e.action from publish_events e join posts p on p.id = e.post_id
          where e.post_id = ?1 and (?2 is null or p.author_id = ?2) order by e.id desc limit 100",
     )
     .bind(id.0)
     .bind(owner(scope))
-    .try_map(|row: SqliteRow| {
-        Ok(PublishEvent {
-            occurred_at: row.try_get("occurred_at")?,
-            actor: row.try_get("actor")?,
-            action: row.try_get("action")?,
-        })
-    })
     .fetch_all(pool)
     .await
 }
 
 /// People the author picker offers: oneself for an author, every active account otherwise.
 pub async fn authors(pool: &SqlitePool, scope: Scope) -> Result<Vec<AuthorOption>, sqlx::Error> {
-    sqlx::query("select id, username from users where is_active = 1 and (?1 is null or id = ?1) order by username")
+    sqlx::query_as("select id, username from users where is_active = 1 and (?1 is null or id = ?1) order by username")
         .bind(owner(scope))
-        .try_map(|row: SqliteRow| {
-            Ok(AuthorOption { id: UserId(row.try_get("id")?), username: row.try_get("username")? })
-        })
         .fetch_all(pool)
         .await
 }
@@ -248,22 +197,6 @@ pub async fn counts(pool: &SqlitePool, scope: Scope, weeks: i64) -> Result<PostC
     Ok(PostCounts { drafts: count("draft"), in_review: count("review"), published: count("published"), weekly })
 }
 
-impl FromRow<'_, SqliteRow> for PublicPost {
-    fn from_row(row: &SqliteRow) -> Result<Self, sqlx::Error> {
-        Ok(Self {
-            title: row.try_get("title")?,
-            slug: row.try_get("slug")?,
-            html: String::new(),
-            excerpt: row.try_get("excerpt")?,
-            author: row.try_get("author")?,
-            category: row.try_get("category")?,
-            published_at: row.try_get("published_at")?,
-            seo_title: row.try_get("seo_title")?,
-            seo_description: row.try_get("seo_description")?,
-        })
-    }
-}
-
 const PUBLIC_COLUMNS: &str = "p.title, p.slug, p.excerpt, u.username as author, c.name as category, p.published_at,
      p.seo_title, p.seo_description, p.body
      from posts p join users u on u.id = p.author_id left join categories c on c.id = p.category_id
@@ -283,8 +216,13 @@ pub async fn published(pool: &SqlitePool, page: i64, per_page: i64) -> Result<Pa
 
 /// One published post by slug, rendered. Drafts, posts in review and scheduled posts are `None`.
 pub async fn published_by_slug(pool: &SqlitePool, slug: &str) -> Result<Option<PublicPost>, sqlx::Error> {
-    let row = sqlx::query(&format!("select {PUBLIC_COLUMNS} and p.slug = ?")).bind(slug).fetch_optional(pool).await?;
-    let Some(row) = row else { return Ok(None) };
-    let body: String = row.try_get("body")?;
-    Ok(Some(PublicPost { html: super::markdown::render(&body), ..PublicPost::from_row(&row)? }))
+    #[derive(FromRow)]
+    struct WithBody {
+        #[sqlx(flatten)]
+        post: PublicPost,
+        body: String,
+    }
+    let row: Option<WithBody> =
+        sqlx::query_as(&format!("select {PUBLIC_COLUMNS} and p.slug = ?")).bind(slug).fetch_optional(pool).await?;
+    Ok(row.map(|WithBody { post, body }| PublicPost { html: super::markdown::render(&body), ..post }))
 }

@@ -13,7 +13,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 pub const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 fn slug_taken(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+    crate::ssr::db::violates_unique(e, "posts.slug")
 }
 
 /// Refuse a category or tag id that does not exist, on its field.
@@ -273,34 +273,14 @@ pub async fn restore(
     Ok(true)
 }
 
-/// Posts whose scheduled time has come, publishing each (the scheduler's job).
+/// Posts whose scheduled time has come and that are still in review, oldest schedule first.
+/// Only review qualifies: a schedule is an editor's approval of the text in review, and every
+/// change that leaves review or alters an author's text clears it (see `policy::keeps_schedule`).
 pub async fn due_for_publishing(conn: &mut SqliteConnection) -> Result<Vec<PostId>, sqlx::Error> {
-    let ids: Vec<i64> = sqlx::query_scalar(&format!(
-        "select id from posts where scheduled_at is not null and scheduled_at <= {NOW} and status != 'published' order by scheduled_at"
+    sqlx::query_scalar(&format!(
+        "select id from posts where scheduled_at is not null and scheduled_at <= {NOW} and status = 'review'
+         order by scheduled_at"
     ))
     .fetch_all(conn)
-    .await?;
-    Ok(ids.into_iter().map(PostId).collect())
-}
-
-/// Publish every post whose scheduled time has come, in one transaction, each with its
-/// history entry and an audit event by `system`. Returns how many were published.
-pub async fn publish_due(pool: &sqlx::SqlitePool) -> Result<usize, sqlx::Error> {
-    use crate::{
-        domain::AuditAction,
-        ssr::audit::{self, AuditActor, AuditEvent},
-    };
-    let mut tx = pool.begin().await?;
-    let due = due_for_publishing(&mut tx).await?;
-    let published =
-        set_status(&mut tx, Scope::All, &due, &[PostStatus::Draft, PostStatus::Review], PostStatus::Published).await?;
-    for id in &published {
-        record_publish_event(&mut tx, *id, "system", "published").await?;
-        let event = AuditEvent { client_ip: None, ..AuditEvent::new(AuditActor::System, AuditAction::PostPublished) }
-            .target("post", id.0)
-            .details(serde_json::json!({ "scheduled": true }));
-        audit::record(&mut tx, event).await?;
-    }
-    tx.commit().await?;
-    Ok(published.len())
+    .await
 }

@@ -1,0 +1,151 @@
+//! The post editor pages: `/admin/posts/new` and `/admin/posts/{id}` (text, workflow, history).
+
+use super::{
+    fields::{FormError, PostFields},
+    history::PostHistory,
+    workflow::{Steps, Workflow},
+};
+use crate::{
+    api::{
+        posts::{
+            edit::{get_post, CreatePost},
+            history::{list_revisions, publish_history},
+        },
+        taxonomy::{list_categories, list_tags},
+    },
+    components::ErrorNotice,
+    domain::{Actor, PostDetail, PublishEvent, Revision, Term},
+    error::AppError,
+    pages::ActorResource,
+    policy::{post_scope, post_status_allows, PostAction},
+};
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// `/admin/posts/new`: a blank draft. Saving creates it and opens it in the editor.
+#[component]
+pub fn NewPostPage() -> impl IntoView {
+    let terms = Resource::new(|| (), |_| async { (list_categories().await, list_tags().await) });
+    let create = ServerAction::<CreatePost>::new();
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    view! {
+        <Title text="New post"/>
+        <h1>"New post"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let (categories, tags) = terms.await;
+                view! {
+                    <ActionForm action=create attr:class="editor">
+                        <PostFields post=None categories=categories.unwrap_or_default() tags=tags.unwrap_or_default() error/>
+                        <button type="submit" disabled=move || create.pending().get()>"Save draft"</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+        <FormError error/>
+    }
+}
+
+/// `/admin/posts/{id}`: edit, move through the workflow, compare and restore revisions.
+/// Another author's post answers 404 exactly like a missing one.
+#[component]
+pub fn EditPostPage() -> impl IntoView {
+    let me = expect_context::<ActorResource>();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let steps = Steps::new();
+    let post = Resource::new(
+        move || (id(), steps.versions()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_post(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let terms = Resource::new(|| (), |_| async { (list_categories().await, list_tags().await) });
+    // Created here, not inside the Suspense below, so each exists once per page.
+    let revisions = Resource::new(move || (id(), steps.versions()), |(id, _)| list_revisions(id.unwrap_or(0)));
+    let published = Resource::new(move || (id(), steps.versions()), |(id, _)| publish_history(id.unwrap_or(0)));
+    let history = (revisions, published);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let actor = me.await;
+                let (categories, tags) = terms.await;
+                match (post.await, actor) {
+                    (Ok(post), Ok(actor)) => Either::Left(view! {
+                        <Editor post actor categories=categories.unwrap_or_default() tags=tags.unwrap_or_default() steps history/>
+                    }),
+                    (Err(error), _) | (_, Err(error)) => Either::Right(view! { <NotFoundOr error/> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NotFoundOr(error: AppError) -> impl IntoView {
+    if error == AppError::NotFound {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+        return Either::Left(view! {
+            <Title text="Post not found"/>
+            <h1>"Post not found"</h1>
+            <p>"There is no such post, or it is not yours to see."</p>
+            <p><a href="/admin/posts">"Back to posts"</a></p>
+        });
+    }
+    Either::Right(view! { <ErrorNotice error/> })
+}
+
+#[component]
+fn Editor(
+    post: PostDetail,
+    actor: Actor,
+    categories: Vec<Term>,
+    tags: Vec<Term>,
+    steps: Steps,
+    history: (Resource<Result<Vec<Revision>, AppError>>, Resource<Result<Vec<PublishEvent>, AppError>>),
+) -> impl IntoView {
+    let editable =
+        post_scope(&actor, PostAction::Edit).is_ok() && post_status_allows(actor.role, PostAction::Edit, post.status);
+    let update = steps.update;
+    let error = Signal::derive(move || update.value().get().and_then(Result::err));
+    let saved = move || matches!(update.value().get(), Some(Ok(())));
+    let step_error = Signal::derive(move || steps.step_error());
+    let title = post.title.clone();
+    let id = post.id.0;
+    let body = post.body.clone();
+    let form_post = post.clone();
+    view! {
+        <Title text=format!("Edit: {title}")/>
+        <div class="page-head">
+            <h1>{title.clone()}</h1>
+            <span class=format!("status status-{}", post.status.as_str())>{post.status.label()}</span>
+        </div>
+        <p class="hint">{format!("By {} · created {} · updated {}", post.author, &post.created_at[..16], &post.updated_at[..16]).replace('T', " ")}</p>
+        <Workflow post=post.clone() actor=actor.clone() steps/>
+        <FormError error=step_error/>
+        {if editable {
+            Either::Left(view! {
+                <ActionForm action=update attr:class="editor">
+                    <input type="hidden" name="id" value=id/>
+                    <PostFields post=Some(form_post) categories tags error/>
+                    <button type="submit" disabled=move || update.pending().get()>"Save"</button>
+                    <Show when=saved><span class="toast" role="status">"Saved."</span></Show>
+                </ActionForm>
+                <FormError error/>
+            })
+        } else {
+            Either::Right(view! {
+                <p class="notice">"This post is published: only an editor or an admin can change it now."</p>
+                <pre class="source">{body.clone()}</pre>
+            })
+        }}
+        <PostHistory id body can_restore=editable restore=steps.restore revisions=history.0 published=history.1/>
+    }
+}

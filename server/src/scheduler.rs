@@ -1,0 +1,72 @@
+//! Background jobs: publishing scheduled posts at their time, purging deleted comments.
+
+use app::{
+    domain::{AuditAction, PostStatus},
+    policy::Scope,
+    ssr::{
+        audit::{self, AuditActor, AuditEvent},
+        comments, posts,
+    },
+};
+use sqlx::SqlitePool;
+use std::time::Duration;
+
+/// Publish every post in review whose scheduled time has come, in one transaction, each with
+/// its history entry and an audit event by `system`. Returns how many were published.
+pub async fn publish_due(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let due = posts::due_for_publishing(&mut tx).await?;
+    let published = posts::set_status(&mut tx, Scope::All, &due, &[PostStatus::Review], PostStatus::Published).await?;
+    for id in &published {
+        posts::record_publish_event(&mut tx, *id, "system", "published").await?;
+        let event = AuditEvent { client_ip: None, ..AuditEvent::new(AuditActor::System, AuditAction::PostPublished) }
+            .target("post", id.0)
+            .details(serde_json::json!({ "scheduled": true }));
+        audit::record(&mut tx, event).await?;
+    }
+    tx.commit().await?;
+    Ok(published.len())
+}
+
+/// Publish scheduled posts when their time comes, checking twice a minute.
+pub async fn publish_scheduled_posts(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(30));
+    loop {
+        tick.tick().await;
+        match publish_due(&pool).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(published = n, "scheduled posts published"),
+            Err(e) => tracing::error!(error = %e, "publishing scheduled posts failed"),
+        }
+    }
+}
+
+/// Remove comments that moderators deleted, a few hundred rows per short transaction, so the
+/// physical delete never holds the write lock for long.
+pub async fn purge_deleted_comments(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        loop {
+            match comments::purge_deleted(&pool, 500).await {
+                Ok(500) => tokio::time::sleep(Duration::from_millis(50)).await,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "purging deleted comments failed");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Forget staff sessions past the absolute session limit, every five minutes.
+pub async fn purge_stale_sessions(pool: SqlitePool, absolute: Duration) {
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        if let Err(e) = app::ssr::users::purge_sessions(&pool, absolute.as_secs()).await {
+            tracing::error!(error = %e, "purging stale staff sessions failed");
+        }
+    }
+}
