@@ -9,6 +9,7 @@ use app::{
     App,
 };
 use axum::{
+    extract::DefaultBodyLimit,
     middleware,
     routing::{get, post},
     Router,
@@ -105,6 +106,9 @@ pub fn build_router(pool: SqlitePool, settings: &Settings) -> Router {
         .layer(sessions)
         .layer(middleware::from_fn(security::same_origin_guard))
         .layer(middleware::from_fn_with_state(Arc::new(settings.trusted_proxies.clone()), security::resolve_client_ip))
+        // `limit_body` is the one body limit, per route; axum's blanket 2 MB default would refuse
+        // the longest post the editor allows.
+        .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(security::limit_body))
         .layer(middleware::from_fn_with_state(!config.insecure_cookies, security::security_headers))
         .with_state(leptos_options)

@@ -75,8 +75,28 @@ fn run(extra: &[String]) -> Result<()> {
 
 fn test() -> Result<()> {
     sh(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    lint()?;
     sh(cargo().args(["test", "--locked", "-p", "app", "-p", "server"]))?;
     e2e(true)
+}
+
+/// Clippy with warnings as errors, once per feature set: the server side (`ssr`, with every
+/// test target) and the WebAssembly client (`hydrate`). A bare workspace run would merge both
+/// feature sets into one `app`.
+fn lint() -> Result<()> {
+    ensure_clippy()?;
+    ensure_wasm_target()?;
+    let deny = ["--", "-D", "warnings"];
+    sh(cargo().args(["clippy", "--locked", "-p", "app", "-p", "server", "-p", "xtask", "--all-targets"]).args(deny))?;
+    sh(cargo().args(["clippy", "--locked", "-p", "frontend", "--lib", "--target", "wasm32-unknown-unknown"]).args(deny))
+}
+
+fn ensure_clippy() -> Result<()> {
+    let present = cargo().args(["clippy", "--version"]).output().map(|o| o.status.success()).unwrap_or(false);
+    if present {
+        return Ok(());
+    }
+    sh(Command::new("rustup").args(["component", "add", "clippy"]))
 }
 
 /// Build, then drive the real binary with Playwright in Debian's Chromium.

@@ -60,8 +60,8 @@ pub async fn list_comments(
 /// left alone; without it the request is refused). One
 /// transaction and one audit event holding the count and the ids; deleted comments vanish at
 /// once and are purged in the background. Editors and admins.
-#[server(prefix = "/admin/api", endpoint = "comments/moderate")]
 #[allow(clippy::too_many_arguments)]
+#[server(prefix = "/admin/api", endpoint = "comments/moderate")]
 pub async fn moderate_comments(
     action: String,
     #[server(default)] ids: Vec<i64>,

@@ -121,3 +121,40 @@ async fn unknown_paths_answer_404() {
     let res = app.post(&app.client(), "/admin/api/no/such-function", &[]).await;
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_staff_page_requests_redirect_whatever_they_accept() {
+    let app = TestApp::spawn().await;
+    for accept in [None, Some("*/*"), Some("application/json")] {
+        let mut req = app.client().get(app.url("/admin/posts?status=draft"));
+        if let Some(accept) = accept {
+            req = req.header("accept", accept);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 302, "accept {accept:?}");
+        assert_eq!(res.headers()["location"], "/admin/login?next=%2Fadmin%2Fposts%3Fstatus%3Ddraft");
+        assert!(!res.text().await.unwrap().contains("Inkwarden"), "no dashboard shell for anonymous callers");
+    }
+    let login = app.client().get(app.url("/admin/login")).send().await.unwrap();
+    assert_eq!(login.status(), 200, "the login page itself stays open");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_address_comes_from_every_forwarded_for_line_read_from_the_right() {
+    let app = TestApp::spawn_trusting(vec!["::ffff:127.0.0.1".parse().unwrap()]).await;
+    let res = app
+        .client()
+        .post(app.url("/admin/api/auth/login"))
+        .header("x-forwarded-for", "203.0.113.5")
+        .header("x-forwarded-for", "198.51.100.7")
+        .form(&[("username", "nobody"), ("password", "wrong password here")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let ip: String = sqlx::query_scalar("select client_ip from audit_events where action = 'auth.login_failed'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(ip, "198.51.100.7", "the last line is the nearest hop; a mapped proxy address still matches");
+}

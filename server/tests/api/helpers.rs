@@ -30,13 +30,22 @@ impl TestApp {
 
     /// `insecure_cookies = false` is the production cookie mode (`__Host-`, `Secure`).
     pub async fn spawn_with(insecure_cookies: bool) -> TestApp {
+        Self::spawn_configured(insecure_cookies, vec![]).await
+    }
+
+    /// An app that believes `X-Forwarded-For` from these proxy addresses.
+    pub async fn spawn_trusting(trusted_proxies: Vec<std::net::IpAddr>) -> TestApp {
+        Self::spawn_configured(true, trusted_proxies).await
+    }
+
+    async fn spawn_configured(insecure_cookies: bool, trusted_proxies: Vec<std::net::IpAddr>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("inkwarden.db").display());
         let pool = connect(&url).await.expect("database");
         let settings = Settings {
             addr: "127.0.0.1:0".parse().unwrap(),
             site_root: dir.path().display().to_string(),
-            trusted_proxies: vec![],
+            trusted_proxies,
             server: ServerConfig { insecure_cookies, ..ServerConfig::default() },
         };
         let app = Application::build(pool.clone(), settings).await.expect("application");
@@ -51,7 +60,7 @@ impl TestApp {
 
     pub async fn create_user(&self, username: &str, role: Role) -> TestUser {
         let hash = password::hash(PASSWORD.into()).await.unwrap();
-        let id = users::insert(&mut *self.pool.acquire().await.unwrap(), username, &hash, role).await.unwrap();
+        let id = users::insert(&mut self.pool.acquire().await.unwrap(), username, &hash, role).await.unwrap();
         TestUser { id, username: username.into(), password: PASSWORD.into() }
     }
 

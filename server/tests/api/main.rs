@@ -3,6 +3,7 @@
 mod auth;
 mod cli;
 mod comments;
+mod flood;
 mod hardening;
 mod helpers;
 mod hostile;

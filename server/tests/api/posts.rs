@@ -329,3 +329,131 @@ async fn another_authors_edit_page_is_not_found() {
     assert_eq!(res.status(), 404);
     assert!(!res.text().await.unwrap().contains("Ann only"));
 }
+
+/// A post by `author` in review, scheduled by `editor` for a far future time.
+async fn scheduled_in_review(app: &TestApp, author: &reqwest::Client, editor: &reqwest::Client) -> i64 {
+    let n = app.count("select count(*) from posts").await;
+    let id = create(app, author, &format!("Reviewed text {n}"), "What the editor read.").await;
+    assert_eq!(app.post(author, "/admin/api/posts/submit", &[("id", &id.to_string())]).await.status(), 200);
+    let at = [("id", id.to_string()), ("at", "2099-05-01T08:30".to_owned())];
+    let at: Vec<(&str, &str)> = at.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post(editor, "/admin/api/posts/schedule", &at).await.status(), 200);
+    id
+}
+
+async fn make_due(app: &TestApp) {
+    sqlx::query("update posts set scheduled_at = '2001-01-01T00:00:00.000Z' where scheduled_at is not null")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_authors_edit_after_scheduling_cancels_the_schedule_and_nothing_unreviewed_goes_live() {
+    let app = TestApp::spawn().await;
+    let (ann, ed) = (app.create_user("ann", Role::Author).await, app.create_user("ed", Role::Editor).await);
+    let (ann_c, ed_c) = (app.signed_in(&ann).await, app.signed_in(&ed).await);
+    let id = scheduled_in_review(&app, &ann_c, &ed_c).await;
+    let edit = [("id", id.to_string()), ("title", "Reviewed text 0".into()), ("body", "Unreviewed spam".into())];
+    let edit: Vec<(&str, &str)> = edit.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post(&ann_c, "/admin/api/posts/update", &edit).await.status(), 200);
+    assert_eq!(app.count(&format!("select count(*) from posts where id = {id} and scheduled_at is not null")).await, 0);
+    assert_eq!(app.audit_count("post.unscheduled").await, 1, "the cancellation is audited");
+    make_due(&app).await;
+    assert_eq!(server::scheduler::publish_due(&app.pool).await.unwrap(), 0);
+    assert_eq!(post_status(&app, id).await, "review", "the new text waits for an editor");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn withdrawing_or_restoring_a_scheduled_post_cancels_its_schedule() {
+    let app = TestApp::spawn().await;
+    let (ann, ed) = (app.create_user("ann", Role::Author).await, app.create_user("ed", Role::Editor).await);
+    let (ann_c, ed_c) = (app.signed_in(&ann).await, app.signed_in(&ed).await);
+    let withdrawn = scheduled_in_review(&app, &ann_c, &ed_c).await;
+    assert_eq!(app.post(&ann_c, "/admin/api/posts/withdraw", &[("id", &withdrawn.to_string())]).await.status(), 200);
+    let restored = scheduled_in_review(&app, &ann_c, &ed_c).await;
+    let revision: i64 = sqlx::query_scalar("select min(id) from post_revisions where post_id = ?")
+        .bind(restored)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let form = [("id", restored.to_string()), ("revision_id", revision.to_string())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post(&ann_c, "/admin/api/posts/restore", &form).await.status(), 200);
+    assert_eq!(app.count("select count(*) from posts where scheduled_at is not null").await, 0);
+    assert_eq!(app.audit_count("post.unscheduled").await, 2);
+    make_due(&app).await;
+    assert_eq!(server::scheduler::publish_due(&app.pool).await.unwrap(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editors_own_edit_keeps_the_schedule_and_the_scheduler_skips_drafts() {
+    let app = TestApp::spawn().await;
+    let (ann, ed) = (app.create_user("ann", Role::Author).await, app.create_user("ed", Role::Editor).await);
+    let (ann_c, ed_c) = (app.signed_in(&ann).await, app.signed_in(&ed).await);
+    let id = scheduled_in_review(&app, &ann_c, &ed_c).await;
+    let edit = [("id", id.to_string()), ("title", "Reviewed text 0".into()), ("body", "Polished by the editor".into())];
+    let edit: Vec<(&str, &str)> = edit.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post(&ed_c, "/admin/api/posts/update", &edit).await.status(), 200);
+    // A draft that still carries a schedule (legacy data) is never published by the scheduler.
+    let draft = create(&app, &ann_c, "Draft", "Not reviewed").await;
+    sqlx::query("update posts set scheduled_at = '2001-01-01T00:00:00.000Z' where id = ?")
+        .bind(draft)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    make_due(&app).await;
+    assert_eq!(server::scheduler::publish_due(&app.pool).await.unwrap(), 1);
+    assert_eq!((post_status(&app, id).await, post_status(&app, draft).await), ("published".into(), "draft".into()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_of_the_longest_allowed_body_saves_and_one_character_more_is_a_field_error() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let client = app.signed_in(&ann).await;
+    let id = create(&app, &client, "Long read", "short").await.to_string();
+    // Four bytes per character in UTF-8, twelve once a form percent-encodes them.
+    let longest = "𝄞".repeat(app::domain::MAX_BODY);
+    let res =
+        app.post(&client, "/admin/api/posts/update", &[("id", &id), ("title", "Long read"), ("body", &longest)]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let stored: i64 = app.count(&format!("select length(body) from posts where id = {id}")).await;
+    assert_eq!(stored, app::domain::MAX_BODY as i64);
+    let over = format!("{longest}x");
+    let res =
+        app.post(&client, "/admin/api/posts/update", &[("id", &id), ("title", "Long read"), ("body", &over)]).await;
+    assert_eq!(res.status(), 422, "one character over is a message on the field, not a 413");
+    assert!(res.text().await.unwrap().contains("\"field\":\"body\""));
+    let huge = "x".repeat(4 * 1024 * 1024);
+    let res = app.post(&client, "/admin/api/posts/update", &[("id", &id), ("body", &huge)]).await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(app.count(&format!("select length(body) from posts where id = {id}")).await, stored);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn taxonomy_counts_follow_the_callers_scope() {
+    let app = TestApp::spawn().await;
+    let (ann, bob) = (app.create_user("ann", Role::Author).await, app.create_user("bob", Role::Author).await);
+    let ada = app.create_user("ada", Role::Admin).await;
+    let ada_c = app.signed_in(&ada).await;
+    let tag = json(app.post(&ada_c, "/admin/api/tags/create", &[("name", "Secret plans")]).await).await;
+    let cat = json(app.post(&ada_c, "/admin/api/categories/create", &[("name", "Mergers")]).await).await;
+    let (tag, cat) = (tag.as_i64().unwrap().to_string(), cat.as_i64().unwrap().to_string());
+    let ann_c = app.signed_in(&ann).await;
+    for title in ["One", "Two"] {
+        let form = [("title", title), ("tags[]", tag.as_str()), ("category_id", cat.as_str())];
+        assert_eq!(app.post(&ann_c, "/admin/api/posts/create", &form).await.status(), 200);
+    }
+    let bob_c = app.signed_in(&bob).await;
+    for (path, client, expected) in [
+        ("/admin/api/tags/list", &bob_c, 0),
+        ("/admin/api/categories/list", &bob_c, 0),
+        ("/admin/api/tags/list", &ann_c, 2),
+        ("/admin/api/categories/list", &ann_c, 2),
+        ("/admin/api/tags/list", &ada_c, 2),
+    ] {
+        let terms = json(app.post(client, path, &[]).await).await;
+        assert_eq!(terms[0]["posts"], expected, "{path}");
+    }
+}

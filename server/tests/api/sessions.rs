@@ -48,7 +48,7 @@ async fn a_deactivated_users_live_session_is_refused_at_once() {
     let ed = app.create_user("ed", Role::Editor).await;
     let client = app.signed_in(&ed).await;
     assert_eq!(app.post(&client, "/admin/api/auth/me", &[]).await.status(), 200);
-    users::deactivate(&mut *app.pool.acquire().await.unwrap(), ed.id).await.unwrap();
+    users::deactivate(&mut app.pool.acquire().await.unwrap(), ed.id).await.unwrap();
     assert_eq!(app.post(&client, "/admin/api/auth/me", &[]).await.status(), 401);
 }
 
@@ -58,9 +58,9 @@ async fn a_role_change_applies_on_the_next_request() {
     let ed = app.create_user("ed", Role::Editor).await;
     let client = app.signed_in(&ed).await;
     assert_eq!(app.post(&client, "/admin/api/users/list", &[]).await.status(), 403);
-    users::set_role(&mut *app.pool.acquire().await.unwrap(), ed.id, Role::Admin).await.unwrap();
+    users::set_role(&mut app.pool.acquire().await.unwrap(), ed.id, Role::Admin).await.unwrap();
     assert_eq!(app.post(&client, "/admin/api/users/list", &[]).await.status(), 200);
-    users::set_role(&mut *app.pool.acquire().await.unwrap(), ed.id, Role::Author).await.unwrap();
+    users::set_role(&mut app.pool.acquire().await.unwrap(), ed.id, Role::Author).await.unwrap();
     assert_eq!(app.post(&client, "/admin/api/users/list", &[]).await.status(), 403);
 }
 
@@ -93,4 +93,28 @@ async fn a_wrong_current_password_changes_nothing() {
     assert!(res.text().await.unwrap().contains("current_password"));
     assert_eq!(app.users_fingerprint().await, before);
     assert_eq!(app.audit_count("user.password_changed").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_in_flight_that_saves_the_session_after_sign_out_cannot_bring_it_back() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let client = app.client();
+    let login = app.login_response(&client, "ann", &ann.password).await;
+    let cookie = session_cookie(&login).unwrap().split(';').next().unwrap().to_owned();
+    // What a request that loaded the session before sign-out holds, and writes back (upsert)
+    // when it finishes after it: the actor refresh rewrites the record every minute.
+    let in_flight: (String, Vec<u8>, String) =
+        sqlx::query_as("select id, data, expiry_date from tower_sessions").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(app.post(&client, "/admin/api/auth/logout", &[]).await.status(), 200);
+    sqlx::query("insert or replace into tower_sessions (id, data, expiry_date) values (?, ?, ?)")
+        .bind(&in_flight.0)
+        .bind(&in_flight.1)
+        .bind(in_flight.2)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let replay = app.client().post(app.url("/admin/api/auth/me")).header("cookie", cookie).send().await.unwrap();
+    assert_eq!(replay.status(), 401, "sign-out is final");
+    assert_eq!(app.count("select count(*) from staff_sessions").await, 0);
 }

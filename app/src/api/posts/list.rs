@@ -1,3 +1,7 @@
+//! The posts list, the author picker and the overview counts, all in the caller's scope.
+// Each filter is its own URL parameter, so the list's server function takes many arguments.
+#![allow(clippy::too_many_arguments)]
+
 use crate::{
     domain::{AuthorOption, Page, PostCounts, PostRow},
     error::AppError,
@@ -7,7 +11,6 @@ use leptos::prelude::*;
 /// Posts in the caller's scope (authors: their own), filtered, sorted and paged.
 /// Any signed-in user.
 #[server(prefix = "/admin/api", endpoint = "posts/list")]
-#[allow(clippy::too_many_arguments)]
 pub async fn list_posts(
     #[server(default)] q: Option<String>,
     #[server(default)] status: Option<String>,

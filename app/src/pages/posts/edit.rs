@@ -24,6 +24,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// `/admin/posts/new`: a blank draft. Saving creates it and opens it in the editor.
+/// Data a page loads from a server function.
+type Loaded<T> = Resource<Result<T, AppError>>;
+
 #[component]
 pub fn NewPostPage() -> impl IntoView {
     let terms = Resource::new(|| (), |_| async { (list_categories().await, list_tags().await) });
@@ -109,7 +112,7 @@ fn Editor(
     categories: Vec<Term>,
     tags: Vec<Term>,
     steps: Steps,
-    history: (Resource<Result<Vec<Revision>, AppError>>, Resource<Result<Vec<PublishEvent>, AppError>>),
+    history: (Loaded<Vec<Revision>>, Loaded<Vec<PublishEvent>>),
 ) -> impl IntoView {
     let editable =
         post_scope(&actor, PostAction::Edit).is_ok() && post_status_allows(actor.role, PostAction::Edit, post.status);
