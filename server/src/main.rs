@@ -1,3 +1,5 @@
+//! The `inkwarden` binary: parses the command line and hands over to the library.
+
 use clap::Parser;
 use std::process::ExitCode;
 

@@ -1,3 +1,5 @@
+//! Reading the audit log (admins).
+
 use crate::{
     domain::{AuditEntry, Page},
     error::AppError,

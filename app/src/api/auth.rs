@@ -1,3 +1,5 @@
+//! Signing in and out, and who is signed in.
+
 use crate::{domain::Actor, error::AppError};
 use leptos::prelude::*;
 

@@ -1,3 +1,5 @@
+//! One's own account: the profile and changing one's own password.
+
 use crate::error::AppError;
 use leptos::prelude::*;
 

@@ -1,3 +1,5 @@
+//! The one-time setup link that creates the first admin of a fresh install.
+
 use crate::error::AppError;
 use leptos::prelude::*;
 

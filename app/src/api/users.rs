@@ -1,3 +1,5 @@
+//! The staff list (admins).
+
 use crate::{
     domain::{Page, UserSummary},
     error::AppError,

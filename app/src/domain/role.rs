@@ -1,3 +1,5 @@
+//! Staff roles, ordered by reach.
+
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
 

@@ -164,7 +164,7 @@ where
 fn outcome_message(result: Result<ModerationOutcome, AppError>) -> impl IntoView {
     match result {
         Ok(o) => Either::Left(
-            view! { <span class="toast">{format!("{} changed, {} skipped (already so, or changed by someone else).", o.changed, o.skipped)}</span> },
+            view! { <span class="toast">{format!("{} changed, {} skipped.", o.changed, o.skipped)}</span> },
         ),
         Err(e) => Either::Right(view! { <span class="notice notice-error">{e.to_string()}</span> }),
     }

@@ -1,3 +1,5 @@
+//! Signing in and the 401 / 403 / redirect answers, against the real server.
+
 use crate::helpers::*;
 use app::domain::Role;
 use std::time::{Duration, Instant};

@@ -1,3 +1,5 @@
+//! HTTP hardening: malformed and oversized bodies, cross-site posts, headers, client addresses, redirects.
+
 use crate::helpers::*;
 use app::domain::Role;
 

@@ -1,3 +1,5 @@
+//! Test scaffolding: the real router on port 0 over a fresh SQLite file, and cookie-keeping clients.
+
 use app::{
     domain::{Role, UserId},
     ssr::{password, users, ServerConfig},

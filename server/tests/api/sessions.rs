@@ -1,3 +1,5 @@
+//! Sessions: fixation, sign-out, deactivation, role and password changes, all against the real server.
+
 use crate::helpers::*;
 use app::{domain::Role, ssr::users};
 

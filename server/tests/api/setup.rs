@@ -1,3 +1,5 @@
+//! The first-admin setup link, against the real server.
+
 use crate::helpers::*;
 use app::{domain::Role, ssr::setup};
 

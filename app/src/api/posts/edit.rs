@@ -1,3 +1,5 @@
+//! The editor's load and save: one post, a new draft, an edit, the Markdown preview.
+
 use crate::{
     domain::{PostDetail, PostForm},
     error::AppError,

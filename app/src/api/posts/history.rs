@@ -1,3 +1,5 @@
+//! A post's past: saved revisions, publish history, restoring a revision.
+
 use crate::{
     domain::{PublishEvent, Revision},
     error::AppError,

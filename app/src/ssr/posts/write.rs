@@ -154,7 +154,7 @@ pub async fn set_status(
     b.push_bind(to.as_str()).push(format_args!(", updated_at = {NOW}"));
     match to {
         PostStatus::Published => b.push(format_args!(", published_at = {NOW}, scheduled_at = null")),
-        _ => b.push(", published_at = null"),
+        PostStatus::Draft | PostStatus::Review => b.push(", published_at = null"),
     };
     b.push(" where id in (");
     let mut list = b.separated(", ");
