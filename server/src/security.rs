@@ -3,7 +3,7 @@
 
 use app::{
     error::AppError,
-    ssr::{auth, ClientIp},
+    ssr::{auth, AppContext, ClientIp},
 };
 use axum::{
     body::{to_bytes, Body},
@@ -98,23 +98,38 @@ pub fn client_ip(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> IpAdd
     client
 }
 
-/// Staff pages need a sign-in. An anonymous request for any `/admin` page, whatever it
-/// accepts (a browser, curl, a script), is sent to the login page with `next` before anything
-/// renders. The login and setup pages, server functions and the CSV export (which answer 401
-/// themselves) pass; so does a request whose session claims a sign-in, which the page checks
-/// in full against the database.
-pub async fn redirect_anonymous_pages(session: Session, req: Request, next: Next) -> Response {
+/// Staff pages need a sign-in. Before anything renders, the user of a request for any `/admin`
+/// page is loaded once from the database (role, active flag, open session): an anonymous or
+/// ended session, whatever it accepts (a browser, curl, a script), is sent to the login page
+/// with `next`; a signed-in user rides along in the request for the page to reuse. The login
+/// and setup pages, server functions and the CSV export (which answer 401 themselves) pass.
+pub async fn gate_staff_pages(
+    State(ctx): State<AppContext>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path();
     let is_page = matches!(*req.method(), Method::GET | Method::HEAD)
         && (path == "/admin" || path.starts_with("/admin/"))
         && !path.starts_with("/admin/api/")
         && !PUBLIC_ADMIN_PATHS.contains(&path);
-    if !is_page || auth::claims_sign_in(&session).await {
+    if !is_page {
         return next.run(req).await;
     }
-    let wanted = req.uri().path_and_query().map_or(path, |p| p.as_str());
-    let location = format!("/admin/login?next={}", percent_encode(wanted));
-    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+    match auth::load_user(&session, &ctx).await {
+        Ok(user) => {
+            req.extensions_mut().insert(auth::SignedIn(user));
+            next.run(req).await
+        }
+        Err(AppError::Unauthenticated) => {
+            let wanted = req.uri().path_and_query().map_or(path, |p| p.as_str());
+            let location = format!("/admin/login?next={}", percent_encode(wanted));
+            (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+        }
+        // The page meets the same failure and shows its error notice.
+        Err(_) => next.run(req).await,
+    }
 }
 
 /// `/admin` paths that anonymous visitors may open.

@@ -86,7 +86,7 @@ pub fn build_router(pool: SqlitePool, settings: &Settings) -> Router {
         .with_expiry(Expiry::OnInactivity(idle));
     let context = AppContext { pool, config: Arc::new(config.clone()) };
     let routes = generate_route_list(App);
-    let (export_context, comment_context) = (context.clone(), context.clone());
+    let (export_context, comment_context, gate_context) = (context.clone(), context.clone(), context.clone());
     Router::new()
         .route(
             "/admin/posts/export.csv",
@@ -102,7 +102,7 @@ pub fn build_router(pool: SqlitePool, settings: &Settings) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(middleware::from_fn(security::server_fn_error_status))
-        .layer(middleware::from_fn(security::redirect_anonymous_pages))
+        .layer(middleware::from_fn_with_state(gate_context, security::gate_staff_pages))
         .layer(sessions)
         .layer(middleware::from_fn(security::same_origin_guard))
         .layer(middleware::from_fn_with_state(Arc::new(settings.trusted_proxies.clone()), security::resolve_client_ip))

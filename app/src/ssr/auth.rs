@@ -74,11 +74,11 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
 
-/// Whether the request carries a session that claims a sign-in (not yet checked against the
-/// database): the cheap test that lets anonymous page requests be redirected before rendering.
-pub async fn claims_sign_in(session: &Session) -> bool {
-    matches!(session.get::<SessionAuth>(AUTH_KEY).await, Ok(Some(_)))
-}
+/// The user a staff page request was authenticated as by the server's page gate, which loads
+/// it once from the database before rendering; every resource of that page reuses it instead
+/// of reading the user again. Only server middleware can put it into a request.
+#[derive(Clone, Debug)]
+pub struct SignedIn(pub UserRecord);
 
 /// The signed-in user of this request, or `Unauthenticated`. A session that outlived its
 /// absolute limit, belongs to a deactivated user, or predates a password change is deleted.
@@ -88,7 +88,12 @@ pub async fn current_actor() -> Result<Actor, AppError> {
 
 /// Like [`current_actor`], with the full record (for password checks).
 pub async fn current_user() -> Result<UserRecord, AppError> {
-    load_user(&session().await?, &context()?).await
+    let gated = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<SignedIn>().map(|s| s.0.clone()));
+    match gated {
+        Some(user) => Ok(user),
+        None => load_user(&session().await?, &context()?).await,
+    }
 }
 
 /// The user a session belongs to, re-read from the database; for handlers outside Leptos

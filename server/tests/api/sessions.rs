@@ -51,6 +51,8 @@ async fn a_deactivated_users_live_session_is_refused_at_once() {
     let client = app.signed_in(&ed).await;
     assert_eq!(app.post(&client, "/admin/api/auth/me", &[]).await.status(), 200);
     users::deactivate(&mut app.pool.acquire().await.unwrap(), ed.id).await.unwrap();
+    let page = client.get(app.url("/admin/posts")).send().await.unwrap();
+    assert_eq!(page.status(), 302, "a page request is sent to sign in, whatever it accepts");
     assert_eq!(app.post(&client, "/admin/api/auth/me", &[]).await.status(), 401);
 }
 
