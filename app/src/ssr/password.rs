@@ -7,10 +7,9 @@ use argon2::{
     Algorithm, Argon2, Params, Version,
 };
 use std::{
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        OnceLock,
-    },
+    collections::HashMap,
+    net::IpAddr,
+    sync::{Mutex, OnceLock},
     time::Duration,
 };
 use tokio::sync::{Semaphore, SemaphorePermit};
@@ -22,39 +21,68 @@ static HASHING: Semaphore = Semaphore::const_new(2);
 /// (503 with `Retry-After`) instead of queueing without bound, so a real sign-in or password
 /// change waits behind a handful of others, never behind hundreds.
 pub const MAX_WAITING: usize = 16;
+/// At most this many of the waiters come from one client address, so that one flooding
+/// address cannot fill the queue and lock everybody else out.
+pub const MAX_WAITING_PER_ADDRESS: usize = 4;
 /// Nobody waits longer than this for a slot.
 const MAX_WAIT: Duration = Duration::from_secs(3);
 /// Seconds a refused caller is asked to wait.
 const RETRY_AFTER: u64 = 2;
-static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// Who is waiting for a hashing slot: how many in all, and how many per client address.
+#[derive(Default)]
+struct Queue {
+    total: usize,
+    by_address: HashMap<IpAddr, usize>,
+}
+
+fn queue() -> std::sync::MutexGuard<'static, Queue> {
+    static QUEUE: OnceLock<Mutex<Queue>> = OnceLock::new();
+    // The counters stay consistent under a poisoned lock: every change is a single step.
+    QUEUE.get_or_init(Mutex::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// Counts one waiter for as long as it lives, even when the request is dropped mid-wait.
-struct Waiting;
+struct Waiting(Option<IpAddr>);
 
 impl Waiting {
-    fn join() -> Option<Waiting> {
-        if WAITING.fetch_add(1, Ordering::AcqRel) < MAX_WAITING {
-            Some(Waiting)
-        } else {
-            WAITING.fetch_sub(1, Ordering::AcqRel);
-            None
+    fn join(address: Option<IpAddr>) -> Option<Waiting> {
+        let mut q = queue();
+        let from_address = address.map_or(0, |a| q.by_address.get(&a).copied().unwrap_or(0));
+        if q.total >= MAX_WAITING || from_address >= MAX_WAITING_PER_ADDRESS {
+            return None;
         }
+        q.total += 1;
+        if let Some(a) = address {
+            *q.by_address.entry(a).or_default() += 1;
+        }
+        Some(Waiting(address))
     }
 }
 
 impl Drop for Waiting {
     fn drop(&mut self) {
-        WAITING.fetch_sub(1, Ordering::AcqRel);
+        let mut q = queue();
+        q.total -= 1;
+        if let Some(a) = self.0 {
+            if let Some(n) = q.by_address.get_mut(&a) {
+                *n -= 1;
+                if *n == 0 {
+                    q.by_address.remove(&a);
+                }
+            }
+        }
     }
 }
 
-/// A hashing slot, or `Busy` when the queue is full or the wait too long.
+/// A hashing slot, or `Busy` when the queue (or this address's share of it) is full or the
+/// wait too long.
 async fn slot() -> Result<SemaphorePermit<'static>, AppError> {
     if let Ok(permit) = HASHING.try_acquire() {
         return Ok(permit);
     }
     let busy = AppError::Busy { retry_after: RETRY_AFTER };
-    let Some(_waiting) = Waiting::join() else { return Err(busy) };
+    let Some(_waiting) = Waiting::join(super::client_ip()) else { return Err(busy) };
     match tokio::time::timeout(MAX_WAIT, HASHING.acquire()).await {
         Ok(Ok(permit)) => Ok(permit),
         Ok(Err(e)) => Err(AppError::internal("hash permit", e)),

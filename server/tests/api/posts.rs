@@ -341,6 +341,22 @@ async fn scheduled_in_review(app: &TestApp, author: &reqwest::Client, editor: &r
     id
 }
 
+/// An author and an editor, signed in.
+async fn author_and_editor(app: &TestApp) -> (reqwest::Client, reqwest::Client) {
+    let (ann, ed) = (app.create_user("ann", Role::Author).await, app.create_user("ed", Role::Editor).await);
+    (app.signed_in(&ann).await, app.signed_in(&ed).await)
+}
+
+/// Save post `id` with a new body as `client`, returning the status.
+async fn save_body(app: &TestApp, client: &reqwest::Client, id: i64, body: &str) -> u16 {
+    let title: String =
+        sqlx::query_scalar("select title from posts where id = ?").bind(id).fetch_one(&app.pool).await.unwrap();
+    let form =
+        [("id", id.to_string().as_str()), ("title", title.as_str()), ("body", body)].map(|(k, v)| (k, v.to_owned()));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.post(client, "/admin/api/posts/update", &form).await.status().as_u16()
+}
+
 async fn make_due(app: &TestApp) {
     sqlx::query("update posts set scheduled_at = '2001-01-01T00:00:00.000Z' where scheduled_at is not null")
         .execute(&app.pool)
@@ -351,12 +367,9 @@ async fn make_due(app: &TestApp) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_authors_edit_after_scheduling_cancels_the_schedule_and_nothing_unreviewed_goes_live() {
     let app = TestApp::spawn().await;
-    let (ann, ed) = (app.create_user("ann", Role::Author).await, app.create_user("ed", Role::Editor).await);
-    let (ann_c, ed_c) = (app.signed_in(&ann).await, app.signed_in(&ed).await);
+    let (ann_c, ed_c) = author_and_editor(&app).await;
     let id = scheduled_in_review(&app, &ann_c, &ed_c).await;
-    let edit = [("id", id.to_string()), ("title", "Reviewed text 0".into()), ("body", "Unreviewed spam".into())];
-    let edit: Vec<(&str, &str)> = edit.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(app.post(&ann_c, "/admin/api/posts/update", &edit).await.status(), 200);
+    assert_eq!(save_body(&app, &ann_c, id, "Unreviewed spam").await, 200);
     assert_eq!(app.count(&format!("select count(*) from posts where id = {id} and scheduled_at is not null")).await, 0);
     assert_eq!(app.audit_count("post.unscheduled").await, 1, "the cancellation is audited");
     make_due(&app).await;
@@ -367,8 +380,7 @@ async fn an_authors_edit_after_scheduling_cancels_the_schedule_and_nothing_unrev
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn withdrawing_or_restoring_a_scheduled_post_cancels_its_schedule() {
     let app = TestApp::spawn().await;
-    let (ann, ed) = (app.create_user("ann", Role::Author).await, app.create_user("ed", Role::Editor).await);
-    let (ann_c, ed_c) = (app.signed_in(&ann).await, app.signed_in(&ed).await);
+    let (ann_c, ed_c) = author_and_editor(&app).await;
     let withdrawn = scheduled_in_review(&app, &ann_c, &ed_c).await;
     assert_eq!(app.post(&ann_c, "/admin/api/posts/withdraw", &[("id", &withdrawn.to_string())]).await.status(), 200);
     let restored = scheduled_in_review(&app, &ann_c, &ed_c).await;
@@ -389,12 +401,9 @@ async fn withdrawing_or_restoring_a_scheduled_post_cancels_its_schedule() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_editors_own_edit_keeps_the_schedule_and_the_scheduler_skips_drafts() {
     let app = TestApp::spawn().await;
-    let (ann, ed) = (app.create_user("ann", Role::Author).await, app.create_user("ed", Role::Editor).await);
-    let (ann_c, ed_c) = (app.signed_in(&ann).await, app.signed_in(&ed).await);
+    let (ann_c, ed_c) = author_and_editor(&app).await;
     let id = scheduled_in_review(&app, &ann_c, &ed_c).await;
-    let edit = [("id", id.to_string()), ("title", "Reviewed text 0".into()), ("body", "Polished by the editor".into())];
-    let edit: Vec<(&str, &str)> = edit.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(app.post(&ed_c, "/admin/api/posts/update", &edit).await.status(), 200);
+    assert_eq!(save_body(&app, &ed_c, id, "Polished by the editor").await, 200);
     // A draft that still carries a schedule (legacy data) is never published by the scheduler.
     let draft = create(&app, &ann_c, "Draft", "Not reviewed").await;
     sqlx::query("update posts set scheduled_at = '2001-01-01T00:00:00.000Z' where id = ?")

@@ -102,7 +102,8 @@ pub(super) fn Workflow(post: PostDetail, actor: Actor, steps: Steps) -> impl Int
             <Show when=move || status == PostStatus::Published && unpublish>
                 <ActionForm action=steps.unpublish><input type="hidden" name="id" value=id/><button type="submit" class="secondary">"Unpublish"</button></ActionForm>
             </Show>
-            <Show when=move || status != PostStatus::Published && schedule>
+            // Only a post in review can be scheduled: the schedule is an editor's approval of it.
+            <Show when=move || status == PostStatus::Review && schedule>
                 <ActionForm action=steps.schedule attr:class="inline">
                     <input type="hidden" name="id" value=id/>
                     <label for="at">"Publish at (UTC)"</label>
