@@ -88,6 +88,22 @@ impl TestApp {
         client
     }
 
+    /// The status line the server answers to a POST whose headers declare a `length`-byte body,
+    /// sent over a raw connection without the body.
+    pub async fn declared_body_status(&self, path: &str, length: usize) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(self.addr).await.expect("connect");
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: {length}\r\n\r\n",
+            self.addr
+        );
+        stream.write_all(head.as_bytes()).await.expect("write");
+        let mut answer = vec![0; 64];
+        let n = stream.read(&mut answer).await.expect("read");
+        String::from_utf8_lossy(&answer[..n]).lines().next().unwrap_or_default().to_owned()
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
     }

@@ -434,9 +434,9 @@ async fn a_post_of_the_longest_allowed_body_saves_and_one_character_more_is_a_fi
         app.post(&client, "/admin/api/posts/update", &[("id", &id), ("title", "Long read"), ("body", &over)]).await;
     assert_eq!(res.status(), 422, "one character over is a message on the field, not a 413");
     assert!(res.text().await.unwrap().contains("\"field\":\"body\""));
-    let huge = "x".repeat(4 * 1024 * 1024);
-    let res = app.post(&client, "/admin/api/posts/update", &[("id", &id), ("body", &huge)]).await;
-    assert_eq!(res.status(), 413);
+    // A body declared bigger than the route's limit is refused from its headers, before it is
+    // read (a client still sending it may see the connection close instead of the answer).
+    assert!(app.declared_body_status("/admin/api/posts/update", 4 * 1024 * 1024).await.starts_with("HTTP/1.1 413"));
     assert_eq!(app.count(&format!("select length(body) from posts where id = {id}")).await, stored);
 }
 
