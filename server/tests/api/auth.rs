@@ -41,23 +41,24 @@ async fn wrong_password_and_unknown_user_are_indistinguishable() {
     app.create_user("ann", Role::Admin).await;
     let client = app.client();
     let mut answers = Vec::new();
-    let mut timings = [Duration::ZERO; 2];
-    for round in 0..3 {
+    // The fastest of several tries per path: robust to a busy machine, which only slows tries.
+    let mut fastest = [Duration::MAX; 2];
+    for round in 0..5 {
         for (i, name) in ["ann", "nobody"].into_iter().enumerate() {
             let started = Instant::now();
             let res = app.login_response(&client, name, "not the password at all").await;
             if round > 0 {
-                timings[i] += started.elapsed();
+                fastest[i] = fastest[i].min(started.elapsed());
             }
             answers.push((res.status(), session_cookie(&res).is_some(), res.text().await.unwrap()));
         }
     }
     assert_eq!(answers[0].0, 401);
     assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
-    // Both paths run argon2: an unknown name may not answer markedly faster.
-    let (wrong, unknown) = (timings[0].as_secs_f64(), timings[1].as_secs_f64());
+    // Both paths run argon2: skipping it would make an unknown name answer many times faster.
+    let (wrong, unknown) = (fastest[0].as_secs_f64(), fastest[1].as_secs_f64());
     assert!(unknown > wrong * 0.5 && unknown < wrong * 2.0, "wrong password {wrong:?}s, unknown user {unknown:?}s");
-    assert_eq!(app.audit_count("auth.login_failed").await, 6);
+    assert_eq!(app.audit_count("auth.login_failed").await, 10);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
