@@ -124,7 +124,8 @@ pub async fn gate_staff_pages(
         }
         Err(AppError::Unauthenticated) => {
             let wanted = req.uri().path_and_query().map_or(path, |p| p.as_str());
-            let location = format!("/admin/login?next={}", percent_encode(wanted));
+            let location =
+                format!("/admin/login?next={}", form_urlencoded::byte_serialize(wanted.as_bytes()).collect::<String>());
             (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
         }
         // The page meets the same failure and shows its error notice.
@@ -134,19 +135,6 @@ pub async fn gate_staff_pages(
 
 /// `/admin` paths that anonymous visitors may open.
 const PUBLIC_ADMIN_PATHS: [&str; 3] = ["/admin/login", "/admin/setup", "/admin/posts/export.csv"];
-
-/// Percent-encode everything but unreserved characters (RFC 3986), for a query value.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 /// The most a request body may carry, by route: the post editor's form holds a body of up to
 /// 200,000 characters (4 bytes each in UTF-8, each byte sent as `%XX` by a form), everything

@@ -43,8 +43,9 @@ pub async fn login(username: String, password: String, #[server(default)] next: 
     let actor = user.actor();
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::LoginSucceeded).target("user", user.id.0);
     audit::record(&mut tx, event).await?;
+    let token = auth::open(&mut tx, &user).await?;
     tx.commit().await?;
-    auth::start(&mut *ctx.pool.acquire().await?, &auth::session().await?, &user).await?;
+    auth::start(&auth::session().await?, &user, token).await?;
     leptos_axum::redirect(&safe_next(&next));
     Ok(())
 }

@@ -51,8 +51,9 @@ pub async fn create_first_admin(
     let actor = user.actor();
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::FirstAdminCreated).target("user", id.0);
     audit::record(&mut tx, event).await?;
+    let token = auth::open(&mut tx, &user).await?;
     tx.commit().await?;
-    auth::start(&mut *ctx.pool.acquire().await?, &auth::session().await?, &user).await?;
+    auth::start(&auth::session().await?, &user, token).await?;
     leptos_axum::redirect("/admin");
     Ok(())
 }

@@ -41,12 +41,18 @@ pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(session_error)
 }
 
-/// Start an authenticated session for `user`, under a new session id (no fixation). Call it
-/// outside any transaction: cycling the id deletes the old record through the store's own
-/// connection, which would wait on a write lock held here.
-pub async fn start(conn: &mut SqliteConnection, session: &Session, user: &UserRecord) -> Result<(), AppError> {
+/// The token of a new `staff_sessions` row for `user`, written on the caller's connection so
+/// that it commits with the sign-in's audit event. Hand it to [`start`] after the commit.
+pub async fn open(conn: &mut SqliteConnection, user: &UserRecord) -> Result<String, AppError> {
     let token = super::secret::generate();
     users::open_session(conn, user.id, &token, super::client_ip()).await?;
+    Ok(token)
+}
+
+/// Start an authenticated session for `user` with the token from [`open`], under a new session
+/// id (no fixation). Call it after the commit: cycling the id deletes the old record through the
+/// store's own connection, which would wait on a write lock held by the transaction.
+pub async fn start(session: &Session, user: &UserRecord, token: String) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
     let t = now();
     let auth = SessionAuth { user_id: user.id.0, token, epoch: user.session_epoch, signed_in_at: t, seen_at: t };

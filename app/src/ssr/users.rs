@@ -33,10 +33,6 @@ pub async fn find_by_username(conn: &mut SqliteConnection, username: &str) -> Re
         .await
 }
 
-pub async fn find_by_id(pool: &SqlitePool, id: UserId) -> Result<Option<UserRecord>, sqlx::Error> {
-    sqlx::query_as(&format!("select {RECORD_COLUMNS} from users where id = ?")).bind(id.0).fetch_optional(pool).await
-}
-
 /// The user of an open staff session: `None` once the session's row is gone (signed out).
 pub async fn find_by_session(pool: &SqlitePool, id: UserId, token: &str) -> Result<Option<UserRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
