@@ -18,9 +18,16 @@ use sqlx::SqlitePool;
 use std::io::BufRead;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let pool = startup::connect(&cli.database_url).await?;
+    if let Command::Serve(args) = &cli.command {
+        args.check().map_err(anyhow::Error::msg)?;
+    }
+    if let Command::Backup { path, site_root } = &cli.command {
+        return backup(&cli.database_url, path, site_root).await;
+    }
+    let pool = startup::connect(&cli.database_url, cli.db_max_connections).await?;
     match cli.command {
         Command::Serve(args) => serve(pool, args).await,
+        Command::Backup { .. } => unreachable!("handled before connecting"),
         Command::Migrate => {
             startup::migrate(&pool).await?;
             println!("Database is up to date.");
@@ -70,6 +77,25 @@ async fn serve(pool: SqlitePool, args: ServeArgs) -> anyhow::Result<()> {
         println!("Sign in at {base}/admin/login");
     }
     app.run().await
+}
+
+async fn backup(database_url: &str, path: &std::path::Path, site_root: &std::path::Path) -> anyhow::Result<()> {
+    if startup::is_postgres(database_url) {
+        bail!(
+            "`inkwarden backup` copies SQLite databases; for PostgreSQL use pg_dump, e.g. \
+             pg_dump --format=custom --file=inkwarden.dump \"$DATABASE_URL\" (restore with pg_restore)"
+        );
+    }
+    let path = crate::backup::destination(path, site_root)?;
+    startup::existing_sqlite(database_url)?;
+    let pool = startup::connect(database_url, 1).await?;
+    let copy = crate::backup::sqlite(&pool, &path).await?;
+    println!("Wrote {} ({} bytes).", copy.path.display(), copy.bytes);
+    println!("Integrity check: {}", copy.integrity);
+    if copy.integrity != "ok" {
+        bail!("the copy failed its integrity check; do not rely on it");
+    }
+    Ok(())
 }
 
 async fn user(pool: &SqlitePool, command: UserCommand) -> anyhow::Result<()> {

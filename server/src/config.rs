@@ -10,6 +10,10 @@ pub struct Cli {
     /// Database to use; created (with its folder) when missing.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/inkwarden.db", global = true)]
     pub database_url: String,
+    /// Most database connections this process keeps open.
+    #[arg(long, env = "INKWARDEN_DB_MAX_CONNECTIONS", default_value_t = 8, global = true,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_max_connections: u32,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -23,6 +27,15 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a consistent copy of the SQLite database to PATH while the server may be running,
+    /// then check the copy's integrity. (PostgreSQL: use `pg_dump`.)
+    Backup {
+        /// Where to write the copy; must not exist yet, nor lie inside the site root.
+        path: std::path::PathBuf,
+        /// The folder the server serves files from (the copy may not go there).
+        #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+        site_root: std::path::PathBuf,
+    },
     /// Fill an empty database with demo staff (printing their one-time passwords), categories,
     /// tags and posts.
     SeedDemo {
@@ -48,7 +61,8 @@ pub struct ServeArgs {
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (comma-separated).
     #[arg(long = "trusted-proxy", env = "INKWARDEN_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<IpAddr>,
-    /// Public base URL (e.g. https://blog.example.com), used in the printed setup link.
+    /// Public base URL (e.g. https://blog.example.com), used in printed links. Required, and
+    /// `https://`, unless `--insecure-cookies` is given.
     #[arg(long, env = "INKWARDEN_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Folder holding the built client (`pkg/` with JS, WASM and CSS).
@@ -81,4 +95,38 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+}
+
+impl ServeArgs {
+    /// Refuse a configuration that would run production mode (secure cookies) without a public
+    /// HTTPS address: the message says what to pass instead of guessing.
+    pub fn check(&self) -> Result<(), String> {
+        let url = match self.public_url.as_deref() {
+            Some(url) => url.trim(),
+            None if self.insecure_cookies => return Ok(()),
+            None => {
+                return Err("production mode needs --public-url https://… (INKWARDEN_PUBLIC_URL), the address \
+                            readers and staff use; for plain-HTTP local use pass --insecure-cookies instead"
+                    .into())
+            }
+        };
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://").filter(|_| self.insecure_cookies))
+            .ok_or_else(|| {
+                if self.insecure_cookies {
+                    format!("--public-url {url:?} must start with https:// or http://")
+                } else {
+                    format!(
+                        "--public-url {url:?} must start with https:// in production mode (session cookies \
+                         are Secure); for plain-HTTP local use pass --insecure-cookies"
+                    )
+                }
+            })?;
+        let host = rest.trim_end_matches('/');
+        if host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
+            return Err(format!("--public-url {url:?} must be a scheme and host only, like https://blog.example.com"));
+        }
+        Ok(())
+    }
 }

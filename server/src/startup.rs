@@ -2,7 +2,7 @@
 //! with port 0 to run the real router.
 
 use crate::{scheduler, security};
-use anyhow::Context;
+use anyhow::{bail, Context};
 use app::{
     shell,
     ssr::{AppContext, ServerConfig},
@@ -23,8 +23,22 @@ use tokio::net::TcpListener;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
+/// Whether `database_url` names a PostgreSQL database.
+pub fn is_postgres(database_url: &str) -> bool {
+    database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")
+}
+
 /// Open (creating when missing) the SQLite database with WAL, foreign keys and a busy timeout.
-pub async fn connect(database_url: &str) -> anyhow::Result<SqlitePool> {
+pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result<SqlitePool> {
+    if is_postgres(database_url) {
+        bail!("this build of Inkwarden does not support PostgreSQL yet ({})", redacted(database_url));
+    }
+    if !database_url.starts_with("sqlite:") {
+        bail!(
+            "DATABASE_URL must start with sqlite:// (e.g. sqlite://data/inkwarden.db) or postgres://; got {}",
+            redacted(database_url)
+        );
+    }
     let options = SqliteConnectOptions::from_str(database_url)
         .with_context(|| format!("invalid database URL {database_url:?}"))?
         .create_if_missing(true)
@@ -36,10 +50,34 @@ pub async fn connect(database_url: &str) -> anyhow::Result<SqlitePool> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(max_connections)
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open database {database_url:?}"))
+}
+
+/// Fail unless `database_url` names an SQLite file that exists (commands that read a database
+/// must not create an empty one).
+pub fn existing_sqlite(database_url: &str) -> anyhow::Result<()> {
+    let options = SqliteConnectOptions::from_str(database_url)
+        .with_context(|| format!("invalid database URL {}", redacted(database_url)))?;
+    let file = options.get_filename();
+    if !file.exists() {
+        bail!("the database {} does not exist", file.display());
+    }
+    Ok(())
+}
+
+/// The URL without its password, for messages.
+pub fn redacted(database_url: &str) -> String {
+    let Some((scheme, rest)) = database_url.split_once("://") else { return format!("{database_url:?}") };
+    match rest.rsplit_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("\"{scheme}://{user}:***@{host}\"")
+        }
+        None => format!("{database_url:?}"),
+    }
 }
 
 /// Apply the embedded migrations, then the session store's own table.

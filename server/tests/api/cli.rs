@@ -97,9 +97,87 @@ fn reset_password_replaces_the_hash_and_ends_sessions() {
 fn query_text(db: &Path, sql: &str) -> String {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        let pool = server::startup::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let pool = server::startup::connect(&format!("sqlite://{}", db.display()), 2).await.unwrap();
         let value: String =
             sqlx::query_scalar(&format!("select cast(({sql}) as text)")).fetch_one(&pool).await.unwrap();
         value
     })
+}
+
+fn run(db_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_inkwarden"))
+        .args(args)
+        .env("DATABASE_URL", db_url)
+        .env("RUST_LOG", "warn")
+        .env_remove("INKWARDEN_PUBLIC_URL")
+        .env_remove("INKWARDEN_INSECURE_COOKIES")
+        .output()
+        .expect("inkwarden binary")
+}
+
+#[test]
+fn backup_writes_a_checked_copy_outside_the_served_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("inkwarden.db");
+    assert!(create(&db, "ann", "editor").status.success());
+    let url = format!("sqlite://{}", db.display());
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    let site_arg = site.to_str().unwrap();
+
+    let copy = dir.path().join("backup.db");
+    let out = run(&url, &["backup", copy.to_str().unwrap(), "--site-root", site_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Integrity check: ok"), "{stdout}");
+    let size = std::fs::metadata(&copy).unwrap().len();
+    assert!(stdout.contains(&format!("({size} bytes)")), "{stdout}");
+    assert_eq!(query_text(&copy, "select username || ' ' || role from users"), "ann editor");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    // An existing file is never overwritten, and nothing goes where the server serves files.
+    let again = run(&url, &["backup", copy.to_str().unwrap(), "--site-root", site_arg]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("already exists"), "{}", stderr(&again));
+    let served = site.join("pkg/../pkg/inkwarden.db");
+    let refused = run(&url, &["backup", served.to_str().unwrap(), "--site-root", site_arg]);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("inside the site root"), "{}", stderr(&refused));
+    assert!(!site.join("pkg/inkwarden.db").exists());
+
+    // A missing database is reported, not created empty and copied.
+    let missing = format!("sqlite://{}", dir.path().join("nope.db").display());
+    let out = run(&missing, &["backup", dir.path().join("b2.db").to_str().unwrap(), "--site-root", site_arg]);
+    assert!(!out.status.success());
+    assert!(!dir.path().join("nope.db").exists() && !dir.path().join("b2.db").exists());
+
+    // PostgreSQL is backed up with its own tool.
+    let pg = run("postgres://inkwarden@127.0.0.1:1/inkwarden", &["backup", dir.path().join("b3.db").to_str().unwrap()]);
+    assert!(!pg.status.success());
+    assert!(stderr(&pg).contains("pg_dump"), "{}", stderr(&pg));
+}
+
+#[test]
+fn serve_refuses_an_unsafe_or_unclear_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("data/inkwarden.db").display());
+    let cases: [(&str, &[&str], &str); 5] = [
+        (&url, &["serve", "--addr", "127.0.0.1:0"], "production mode needs --public-url https://"),
+        (&url, &["serve", "--addr", "127.0.0.1:0", "--public-url", "http://blog.example.com"], "must start with https://"),
+        (&url, &["serve", "--addr", "127.0.0.1:0", "--public-url", "https://blog.example.com/admin"], "scheme and host only"),
+        ("mysql://root@localhost/blog", &["serve", "--addr", "127.0.0.1:0", "--insecure-cookies"], "DATABASE_URL must start with"),
+        ("data/inkwarden.db", &["migrate"], "DATABASE_URL must start with"),
+    ];
+    for (db_url, args, message) in cases {
+        let out = run(db_url, args);
+        assert!(!out.status.success(), "{args:?} started");
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+    // Nothing was created on the way to refusing.
+    assert!(!dir.path().join("data").exists());
+    assert!(!Path::new("mysql:").exists());
 }

@@ -43,7 +43,7 @@ impl TestApp {
     async fn spawn_configured(insecure_cookies: bool, trusted_proxies: Vec<std::net::IpAddr>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("inkwarden.db").display());
-        let pool = connect(&url).await.expect("database");
+        let pool = connect(&url, 8).await.expect("database");
         let settings = Settings {
             addr: "127.0.0.1:0".parse().unwrap(),
             site_root: dir.path().display().to_string(),
