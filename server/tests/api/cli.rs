@@ -167,9 +167,21 @@ fn serve_refuses_an_unsafe_or_unclear_configuration() {
     let url = format!("sqlite://{}", dir.path().join("data/inkwarden.db").display());
     let cases: [(&str, &[&str], &str); 5] = [
         (&url, &["serve", "--addr", "127.0.0.1:0"], "production mode needs --public-url https://"),
-        (&url, &["serve", "--addr", "127.0.0.1:0", "--public-url", "http://blog.example.com"], "must start with https://"),
-        (&url, &["serve", "--addr", "127.0.0.1:0", "--public-url", "https://blog.example.com/admin"], "scheme and host only"),
-        ("mysql://root@localhost/blog", &["serve", "--addr", "127.0.0.1:0", "--insecure-cookies"], "DATABASE_URL must start with"),
+        (
+            &url,
+            &["serve", "--addr", "127.0.0.1:0", "--public-url", "http://blog.example.com"],
+            "must start with https://",
+        ),
+        (
+            &url,
+            &["serve", "--addr", "127.0.0.1:0", "--public-url", "https://blog.example.com/admin"],
+            "scheme and host only",
+        ),
+        (
+            "mysql://root@localhost/blog",
+            &["serve", "--addr", "127.0.0.1:0", "--insecure-cookies"],
+            "DATABASE_URL must start with",
+        ),
         ("data/inkwarden.db", &["migrate"], "DATABASE_URL must start with"),
     ];
     for (db_url, args, message) in cases {
