@@ -5,6 +5,7 @@ use crate::{
     startup::{self, Application, Settings},
 };
 use anyhow::{bail, Context};
+use app::ssr::db::Pool;
 use app::{
     domain::{password_problem, username_problem, AuditAction, Role},
     policy,
@@ -14,7 +15,6 @@ use app::{
     },
 };
 use serde_json::json;
-use sqlx::SqlitePool;
 use std::io::BufRead;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -52,7 +52,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(pool: SqlitePool, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(pool: Pool, args: ServeArgs) -> anyhow::Result<()> {
     if args.insecure_cookies && !args.addr.ip().is_loopback() {
         tracing::warn!("--insecure-cookies on a non-loopback address: session cookies travel without Secure");
     }
@@ -88,7 +88,9 @@ async fn backup(database_url: &str, path: &std::path::Path, site_root: &std::pat
     }
     let path = crate::backup::destination(path, site_root)?;
     startup::existing_sqlite(database_url)?;
-    let pool = startup::connect(database_url, 1).await?;
+    let Pool::Sqlite(pool) = startup::connect(database_url, 1).await? else {
+        unreachable!("a sqlite:// URL opens SQLite")
+    };
     let copy = crate::backup::sqlite(&pool, &path).await?;
     println!("Wrote {} ({} bytes).", copy.path.display(), copy.bytes);
     println!("Integrity check: {}", copy.integrity);
@@ -98,7 +100,7 @@ async fn backup(database_url: &str, path: &std::path::Path, site_root: &std::pat
     Ok(())
 }
 
-async fn user(pool: &SqlitePool, command: UserCommand) -> anyhow::Result<()> {
+async fn user(pool: &Pool, command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Create { username, role, .. } => {
             let username = username.trim().to_lowercase();
@@ -129,7 +131,7 @@ async fn user(pool: &SqlitePool, command: UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn set_role(pool: &SqlitePool, username: &str, role: Role) -> anyhow::Result<()> {
+async fn set_role(pool: &Pool, username: &str, role: Role) -> anyhow::Result<()> {
     let user = find(pool, username).await?;
     let mut tx = pool.begin().await?;
     let admins = users::count_active_admins(&mut tx).await?;
@@ -143,7 +145,7 @@ async fn set_role(pool: &SqlitePool, username: &str, role: Role) -> anyhow::Resu
     Ok(())
 }
 
-async fn deactivate(pool: &SqlitePool, username: &str) -> anyhow::Result<()> {
+async fn deactivate(pool: &Pool, username: &str) -> anyhow::Result<()> {
     let user = find(pool, username).await?;
     if !user.is_active {
         println!("{} is already deactivated.", user.username);
@@ -159,11 +161,9 @@ async fn deactivate(pool: &SqlitePool, username: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn find(pool: &SqlitePool, username: &str) -> anyhow::Result<users::UserRecord> {
+async fn find(pool: &Pool, username: &str) -> anyhow::Result<users::UserRecord> {
     let name = username.trim().to_lowercase();
-    users::find_by_username(&mut *pool.acquire().await?, &name)
-        .await?
-        .with_context(|| format!("no user named {name:?}"))
+    users::find_by_username(&mut pool.acquire().await?, &name).await?.with_context(|| format!("no user named {name:?}"))
 }
 
 fn cli_event(action: AuditAction, user_id: i64) -> AuditEvent<'static> {

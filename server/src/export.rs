@@ -69,9 +69,9 @@ async fn render(ctx: &AppContext, session: &Session, query: &HashMap<String, Str
             r.status.as_str().to_owned(),
             r.author,
             r.category.unwrap_or_default(),
-            r.updated_at,
-            r.published_at.unwrap_or_default(),
-            r.scheduled_at.unwrap_or_default(),
+            r.updated_at.0,
+            r.published_at.map(String::from).unwrap_or_default(),
+            r.scheduled_at.map(String::from).unwrap_or_default(),
         ];
         out.write_record(fields.map(|f| defuse(&f))).map_err(fail)?;
     }

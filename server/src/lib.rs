@@ -11,3 +11,4 @@ pub mod scheduler;
 pub mod security;
 pub mod seed;
 pub mod startup;
+pub mod store;

@@ -1,5 +1,6 @@
 //! Background jobs: publishing scheduled posts at their time, purging deleted comments.
 
+use app::ssr::db::Pool;
 use app::{
     domain::{AuditAction, PostStatus},
     policy::Scope,
@@ -8,13 +9,12 @@ use app::{
         comments, posts,
     },
 };
-use sqlx::SqlitePool;
 use std::time::Duration;
 
 /// Publish every post in review whose scheduled time has come, in one transaction, each with
 /// its history entry and an audit event by `system`. Returns how many were published.
-pub async fn publish_due(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn publish_due(pool: &Pool) -> Result<usize, sqlx::Error> {
+    let mut tx = pool.begin_write().await?;
     let due = posts::due_for_publishing(&mut tx).await?;
     let published = posts::set_status(&mut tx, Scope::All, &due, &[PostStatus::Review], PostStatus::Published).await?;
     for id in &published {
@@ -29,7 +29,7 @@ pub async fn publish_due(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
 }
 
 /// Publish scheduled posts when their time comes, checking twice a minute.
-pub async fn publish_scheduled_posts(pool: SqlitePool) {
+pub async fn publish_scheduled_posts(pool: Pool) {
     let mut tick = tokio::time::interval(Duration::from_secs(30));
     loop {
         tick.tick().await;
@@ -43,7 +43,7 @@ pub async fn publish_scheduled_posts(pool: SqlitePool) {
 
 /// Remove comments that moderators deleted, a few hundred rows per short transaction, so the
 /// physical delete never holds the write lock for long.
-pub async fn purge_deleted_comments(pool: SqlitePool) {
+pub async fn purge_deleted_comments(pool: Pool) {
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     loop {
         tick.tick().await;
@@ -61,7 +61,7 @@ pub async fn purge_deleted_comments(pool: SqlitePool) {
 }
 
 /// Forget staff sessions past the absolute session limit, every five minutes.
-pub async fn purge_stale_sessions(pool: SqlitePool, absolute: Duration) {
+pub async fn purge_stale_sessions(pool: Pool, absolute: Duration) {
     let mut tick = tokio::time::interval(Duration::from_secs(300));
     loop {
         tick.tick().await;

@@ -1,8 +1,10 @@
 //! Builds the application: database, session store, router. Tests call [`Application::build`]
 //! with port 0 to run the real router.
 
+use crate::store::Store;
 use crate::{scheduler, security};
 use anyhow::{bail, Context};
+use app::ssr::db::Pool;
 use app::{
     shell,
     ssr::{AppContext, ServerConfig},
@@ -16,22 +18,31 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
 use std::{net::IpAddr, net::SocketAddr, path::Path, str::FromStr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// Whether `database_url` names a PostgreSQL database.
 pub fn is_postgres(database_url: &str) -> bool {
     database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")
 }
 
-/// Open (creating when missing) the SQLite database with WAL, foreign keys and a busy timeout.
-pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result<SqlitePool> {
+/// Open the database `database_url` names: `sqlite://…` (created with its folder when missing,
+/// WAL, foreign keys, busy timeout) or `postgres://…` (reached at once, so a wrong address
+/// fails at start). Any other scheme is refused.
+pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result<Pool> {
     if is_postgres(database_url) {
-        bail!("this build of Inkwarden does not support PostgreSQL yet ({})", redacted(database_url));
+        let options = PgConnectOptions::from_str(database_url)
+            .with_context(|| format!("invalid database URL {}", redacted(database_url)))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot reach the PostgreSQL database {}", redacted(database_url)))?;
+        return Ok(Pool::Postgres(pool));
     }
     if !database_url.starts_with("sqlite:") {
         bail!(
@@ -40,7 +51,7 @@ pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result
         );
     }
     let options = SqliteConnectOptions::from_str(database_url)
-        .with_context(|| format!("invalid database URL {database_url:?}"))?
+        .with_context(|| format!("invalid database URL {}", redacted(database_url)))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
@@ -49,11 +60,12 @@ pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result
     if let Some(dir) = Path::new(options.get_filename()).parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    SqlitePoolOptions::new()
+    let pool = SqlitePoolOptions::new()
         .max_connections(max_connections)
         .connect_with(options)
         .await
-        .with_context(|| format!("cannot open database {database_url:?}"))
+        .with_context(|| format!("cannot open database {}", redacted(database_url)))?;
+    Ok(Pool::Sqlite(pool))
 }
 
 /// Fail unless `database_url` names an SQLite file that exists (commands that read a database
@@ -81,9 +93,13 @@ pub fn redacted(database_url: &str) -> String {
 }
 
 /// Apply the embedded migrations, then the session store's own table.
-pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
-    sqlx::migrate!("../migrations").run(pool).await.context("database migration failed")?;
-    SqliteStore::new(pool.clone()).migrate().await.context("session store migration failed")?;
+pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
+    match pool {
+        Pool::Sqlite(p) => sqlx::migrate!("../migrations/sqlite").run(p).await,
+        Pool::Postgres(p) => sqlx::migrate!("../migrations/postgres").run(p).await,
+    }
+    .context("database migration failed")?;
+    Store::new(pool).migrate().await.context("session store migration failed")?;
     Ok(())
 }
 
@@ -106,7 +122,7 @@ pub fn session_cookie_name(insecure: bool) -> &'static str {
     }
 }
 
-pub fn build_router(pool: SqlitePool, settings: &Settings) -> Router {
+pub fn build_router(pool: Pool, settings: &Settings) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("inkwarden")
         .site_root(settings.site_root.as_str())
@@ -115,7 +131,7 @@ pub fn build_router(pool: SqlitePool, settings: &Settings) -> Router {
         .build();
     let config = settings.server.clone();
     let idle = time::Duration::seconds(config.session_idle.as_secs() as i64);
-    let sessions = SessionManagerLayer::new(SqliteStore::new(pool.clone()))
+    let sessions = SessionManagerLayer::new(Store::new(&pool))
         .with_name(session_cookie_name(config.insecure_cookies))
         .with_secure(!config.insecure_cookies)
         .with_http_only(true)
@@ -156,13 +172,13 @@ pub fn build_router(pool: SqlitePool, settings: &Settings) -> Router {
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    pool: SqlitePool,
+    pool: Pool,
     session_absolute: Duration,
 }
 
 impl Application {
     /// Migrate, bind `settings.addr` (port 0 picks a free port) and build the router.
-    pub async fn build(pool: SqlitePool, settings: Settings) -> anyhow::Result<Self> {
+    pub async fn build(pool: Pool, settings: Settings) -> anyhow::Result<Self> {
         migrate(&pool).await?;
         app::ssr::password::warm_up().await;
         let listener =
@@ -179,7 +195,7 @@ impl Application {
     /// Serve until Ctrl-C or SIGTERM, deleting expired sessions in the background.
     pub async fn run(self) -> anyhow::Result<()> {
         use tower_sessions::ExpiredDeletion;
-        let store = SqliteStore::new(self.pool.clone());
+        let store = Store::new(&self.pool);
         let cleanup = tokio::spawn(store.continuously_delete_expired(tokio::time::Duration::from_secs(300)));
         let scheduler = tokio::spawn(scheduler::publish_scheduled_posts(self.pool.clone()));
         let purge = tokio::spawn(scheduler::purge_deleted_comments(self.pool.clone()));

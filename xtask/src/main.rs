@@ -77,7 +77,16 @@ fn test() -> Result<()> {
     sh(cargo().args(["fmt", "--all", "--", "--check"]))?;
     lint()?;
     sh(cargo().args(["test", "--locked", "-p", "app", "-p", "server"]))?;
-    e2e(true)
+    e2e(true)?;
+    deploy_checks(&target_dir().join("release").join(OUTPUT_NAME), &target_dir().join("site"))
+}
+
+/// `deploy/test.sh` on the release build: gixy on the nginx config, a real nginx (running a test
+/// variant of that config) in front of the binary, `systemd-analyze verify` on the unit.
+fn deploy_checks(bin: &Path, site: &Path) -> Result<()> {
+    let bin = fs::canonicalize(bin).with_context(|| format!("no binary at {}", bin.display()))?;
+    let site = fs::canonicalize(site).with_context(|| format!("no site at {}", site.display()))?;
+    sh(Command::new("bash").arg("deploy/test.sh").env("INKWARDEN_BIN", bin).env("LEPTOS_SITE_ROOT", site))
 }
 
 /// Clippy with warnings as errors, once per feature set: the server side (`ssr`, with every

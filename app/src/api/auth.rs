@@ -19,7 +19,7 @@ pub async fn login(username: String, password: String, #[server(default)] next: 
     if username.len() > 64 || password.len() > MAX_PASSWORD_BYTES {
         return Err(AppError::BadCredentials);
     }
-    let user = users::find_by_username(&mut *ctx.pool.acquire().await?, &username).await?.filter(|u| u.is_active);
+    let user = users::find_by_username(&mut ctx.pool.acquire().await?, &username).await?.filter(|u| u.is_active);
     let verdict = password::verify(password.clone(), user.as_ref().map(|u| u.password_hash.clone())).await?;
     let (user, rehash) = match (user, verdict) {
         (Some(user), Verdict::Valid { rehash }) => (user, rehash),

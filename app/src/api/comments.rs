@@ -110,7 +110,7 @@ pub async fn moderate_comments(
         Selection::Matching(_) => ids.len(),
     };
     let started = std::time::Instant::now();
-    let mut tx = ctx.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = ctx.pool.begin_write().await?;
     let changed = comments::moderate(&mut tx, action, &ids, only).await?;
     if !changed.is_empty() {
         let details = serde_json::json!({ "action": action.as_str(), "count": changed.len(), "all_matching": all_matching, "through_id": through_id, "ids": changed });

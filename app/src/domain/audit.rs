@@ -1,5 +1,6 @@
 //! The audit log's vocabulary: every kind of event, and a row as the log page shows it.
 
+use super::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Every kind of event the audit log records. The string form is what the table stores.
@@ -107,7 +108,7 @@ impl AuditAction {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditEntry {
     pub id: i64,
-    pub occurred_at: String,
+    pub occurred_at: Timestamp,
     #[cfg_attr(feature = "ssr", sqlx(rename = "actor_label"))]
     pub actor: String,
     pub client_ip: Option<String>,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Page, PostId};
+use super::{Page, PostId, Timestamp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -12,7 +12,7 @@ pub struct CommentId(pub i64);
 /// Moderation state of a comment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "lowercase"))]
 pub enum CommentStatus {
     Pending,
     Approved,
@@ -94,7 +94,7 @@ pub struct CommentRow {
     pub author_email: Option<String>,
     pub body: String,
     pub status: CommentStatus,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// An approved comment as the public post page shows it (no email, no address).
@@ -103,7 +103,7 @@ pub struct CommentRow {
 pub struct PublicComment {
     pub author_name: String,
     pub body: String,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// Limits on comment fields, in characters.

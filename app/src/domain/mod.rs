@@ -5,6 +5,7 @@ mod comment;
 mod post;
 mod post_form;
 mod role;
+mod time;
 mod user;
 
 pub use audit::*;
@@ -12,6 +13,7 @@ pub use comment::*;
 pub use post::*;
 pub use post_form::*;
 pub use role::Role;
+pub use time::Timestamp;
 pub use user::*;
 
 use serde::{Deserialize, Serialize};

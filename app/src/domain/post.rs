@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::UserId;
+use super::{Timestamp, UserId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -12,7 +12,7 @@ pub struct PostId(pub i64);
 /// Editorial status of a post.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "lowercase"))]
 pub enum PostStatus {
     Draft,
     Review,
@@ -72,9 +72,9 @@ pub struct PostRow {
     pub status: PostStatus,
     pub author: String,
     pub category: Option<String>,
-    pub updated_at: String,
-    pub published_at: Option<String>,
-    pub scheduled_at: Option<String>,
+    pub updated_at: Timestamp,
+    pub published_at: Option<Timestamp>,
+    pub scheduled_at: Option<Timestamp>,
 }
 
 /// A whole post as the editor loads it.
@@ -94,10 +94,10 @@ pub struct PostDetail {
     pub tag_ids: Vec<i64>,
     pub seo_title: String,
     pub seo_description: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub published_at: Option<String>,
-    pub scheduled_at: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub published_at: Option<Timestamp>,
+    pub scheduled_at: Option<Timestamp>,
 }
 
 /// A saved version of a post's text.
@@ -105,7 +105,7 @@ pub struct PostDetail {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Revision {
     pub id: i64,
-    pub created_at: String,
+    pub created_at: Timestamp,
     pub editor: String,
     pub title: String,
     pub body: String,
@@ -116,7 +116,7 @@ pub struct Revision {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct PublishEvent {
-    pub occurred_at: String,
+    pub occurred_at: Timestamp,
     pub actor: String,
     pub action: String,
 }
@@ -132,7 +132,7 @@ pub struct PublicPost {
     pub excerpt: String,
     pub author: String,
     pub category: Option<String>,
-    pub published_at: String,
+    pub published_at: Timestamp,
     pub seo_title: String,
     pub seo_description: String,
 }

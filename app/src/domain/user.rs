@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Role;
+use super::{Role, Timestamp};
 
 /// Primary key of a row in `users`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -26,8 +26,8 @@ pub struct UserSummary {
     pub username: String,
     pub role: Role,
     pub is_active: bool,
-    pub created_at: String,
-    pub last_login_at: Option<String>,
+    pub created_at: Timestamp,
+    pub last_login_at: Option<Timestamp>,
 }
 
 /// Where a successful sign-in may send the browser: only a path inside the dashboard,

@@ -61,7 +61,7 @@ fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
             let target = e.target_type.map(|t| format!("{t} {}", e.target_id.unwrap_or_default()));
             view! {
                 <tr>
-                    <td>{e.occurred_at}</td>
+                    <td>{e.occurred_at.0}</td>
                     <td>{e.actor}</td>
                     <td>{e.client_ip.unwrap_or_default()}</td>
                     <td>{e.action}</td>

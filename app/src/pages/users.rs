@@ -42,8 +42,8 @@ fn UserTable(rows: Vec<UserSummary>) -> impl IntoView {
                     <td>{u.username}</td>
                     <td>{u.role.label()}</td>
                     <td>{if u.is_active { "Active" } else { "Deactivated" }}</td>
-                    <td>{u.last_login_at.unwrap_or_else(|| "never".into())}</td>
-                    <td>{u.created_at}</td>
+                    <td>{u.last_login_at.map(String::from).unwrap_or_else(|| "never".into())}</td>
+                    <td>{u.created_at.0}</td>
                 </tr>
             }
         })

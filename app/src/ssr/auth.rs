@@ -3,12 +3,12 @@
 //! request, never trusted from the session, and a session whose row is gone is over.
 
 use super::{context, users, users::UserRecord, AppContext};
+use crate::ssr::db::Conn;
 use crate::{
     domain::{Actor, UserId},
     error::AppError,
 };
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tower_sessions::Session;
 
@@ -43,7 +43,7 @@ pub async fn session() -> Result<Session, AppError> {
 
 /// The token of a new `staff_sessions` row for `user`, written on the caller's connection so
 /// that it commits with the sign-in's audit event. Hand it to [`start`] after the commit.
-pub async fn open(conn: &mut SqliteConnection, user: &UserRecord) -> Result<String, AppError> {
+pub async fn open(conn: &mut Conn, user: &UserRecord) -> Result<String, AppError> {
     let token = super::secret::generate();
     users::open_session(conn, user.id, &token, super::client_ip()).await?;
     Ok(token)
@@ -68,7 +68,7 @@ pub async fn adopt_epoch(session: &Session, epoch: i64) -> Result<(), AppError> 
 
 /// End the signed-in session for good by deleting its `staff_sessions` row, on the caller's
 /// connection so that it commits with the sign-out's audit event. Then [`end`] the record.
-pub async fn close(conn: &mut SqliteConnection, session: &Session) -> Result<(), AppError> {
+pub async fn close(conn: &mut Conn, session: &Session) -> Result<(), AppError> {
     if let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)? {
         users::close_session(conn, &auth.token).await?;
     }
@@ -121,7 +121,7 @@ pub async fn load_user(session: &Session, ctx: &AppContext) -> Result<UserRecord
             Ok(user)
         }
         _ => {
-            close(&mut *ctx.pool.acquire().await?, session).await?;
+            close(&mut ctx.pool.acquire().await?, session).await?;
             end(session).await?;
             Err(AppError::Unauthenticated)
         }

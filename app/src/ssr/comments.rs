@@ -3,7 +3,8 @@
 //! posts only. The moderation state is in `comment_states` (see the migration for why).
 
 use crate::domain::{CommentId, CommentQueue, CommentStatus, Moderation, Page, PostId, PublicComment};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use crate::ssr::db::{last_weeks, weekly_counts_sql, Backend, Conn, IdList, Pool, Stamp};
+use sqlx::{Database, QueryBuilder};
 use std::net::IpAddr;
 
 /// The queue's filters, exactly as the list and "select all N matching" send them.
@@ -21,7 +22,11 @@ pub struct CommentFilter {
 /// then the comment text. Rows marked deleted never show.
 const FROM: &str = " from comment_states s join comments c on c.id = s.comment_id";
 
-fn push_filters(b: &mut QueryBuilder<'_, Sqlite>, f: &CommentFilter) {
+fn push_filters<'a, DB: Database>(b: &mut QueryBuilder<'a, DB>, f: &CommentFilter)
+where
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     b.push(" where s.status != 'deleted'");
     if let Some(status) = f.status {
         // A literal, not a bound value: the planner uses the partial index on pending rows
@@ -36,33 +41,37 @@ fn push_filters(b: &mut QueryBuilder<'_, Sqlite>, f: &CommentFilter) {
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        b.push(" and (c.body like ").push_bind(pattern.clone()).push(" escape '\\' or c.author_name like ");
-        b.push_bind(pattern).push(" escape '\\')");
+        b.push(" and (lower(c.body) like lower(").push_bind(pattern.clone());
+        b.push(") escape '\\' or lower(c.author_name) like lower(");
+        b.push_bind(pattern).push(") escape '\\')");
     }
 }
 
 pub async fn list(
-    pool: &SqlitePool,
+    pool: &Pool,
     f: &CommentFilter,
     newest_first: bool,
     page: i64,
     per_page: i64,
 ) -> Result<CommentQueue, sqlx::Error> {
-    let (total, latest): (i64, Option<i64>) = {
-        let from = if f.q.is_none() && f.post.is_none() { " from comment_states s" } else { FROM };
-        let mut b = QueryBuilder::new(format!("select count(*), max(s.comment_id){from}"));
+    let mut conn = pool.acquire().await?;
+    crate::on_db!(&mut conn, |conn| {
+        let (total, latest): (i64, Option<i64>) = {
+            let from = if f.q.is_none() && f.post.is_none() { " from comment_states s" } else { FROM };
+            let mut b = QueryBuilder::new(format!("select count(*), max(s.comment_id){from}"));
+            push_filters(&mut b, f);
+            b.build_query_as().fetch_one(&mut *conn).await?
+        };
+        let mut b = QueryBuilder::new(format!(
+            "select c.id, c.post_id, p.title as post_title, c.author_name, c.author_email, c.body, s.status, c.created_at
+             {FROM} join posts p on p.id = c.post_id"
+        ));
         push_filters(&mut b, f);
-        b.build_query_as().fetch_one(pool).await?
-    };
-    let mut b = QueryBuilder::new(format!(
-        "select c.id, c.post_id, p.title as post_title, c.author_name, c.author_email, c.body, s.status, c.created_at
-         {FROM} join posts p on p.id = c.post_id"
-    ));
-    push_filters(&mut b, f);
-    b.push(if newest_first { " order by s.comment_id desc" } else { " order by s.comment_id asc" });
-    b.push(" limit ").push_bind(per_page).push(" offset ").push_bind((page - 1) * per_page);
-    let rows = b.build_query_as().fetch_all(pool).await?;
-    Ok(CommentQueue { page: Page { rows, total, page, per_page }, latest_id: latest.map(CommentId) })
+        b.push(if newest_first { " order by s.comment_id desc" } else { " order by s.comment_id asc" });
+        b.push(" limit ").push_bind(per_page).push(" offset ").push_bind((page - 1) * per_page);
+        let rows = b.build_query_as().fetch_all(&mut *conn).await?;
+        Ok(CommentQueue { page: Page { rows, total, page, per_page }, latest_id: latest.map(CommentId) })
+    })
 }
 
 /// Which rows a moderation applies to: listed ids, or everything matching a filter.
@@ -76,34 +85,38 @@ pub enum Selection {
 /// Read without the write lock: only a comment's state can change, and [`moderate`] checks it
 /// again under the lock.
 pub async fn resolve(
-    pool: &SqlitePool,
+    pool: &Pool,
     selection: &Selection,
 ) -> Result<(Vec<CommentId>, Option<CommentStatus>), sqlx::Error> {
-    let mut b = QueryBuilder::new(format!("select c.id{FROM}"));
-    let status = match selection {
-        Selection::Ids(ids) => {
-            push_filters(&mut b, &CommentFilter::default());
-            b.push(" and c.id in (select value from json_each(").push_bind(id_list(ids)).push("))");
-            None
-        }
-        Selection::Matching(filter) => {
-            push_filters(&mut b, filter);
-            filter.status
-        }
-    };
-    let ids: Vec<i64> = b.build_query_scalar().fetch_all(pool).await?;
-    Ok((ids.into_iter().map(CommentId).collect(), status))
+    let mut conn = pool.acquire().await?;
+    let backend = conn.backend();
+    crate::on_db!(&mut conn, |conn| {
+        let mut b = QueryBuilder::new(format!("select c.id{FROM}"));
+        let status = match selection {
+            Selection::Ids(ids) => {
+                push_filters(&mut b, &CommentFilter::default());
+                id_list(ids).push_match(&mut b, backend, "c.id");
+                None
+            }
+            Selection::Matching(filter) => {
+                push_filters(&mut b, filter);
+                filter.status
+            }
+        };
+        let ids: Vec<i64> = b.build_query_scalar().fetch_all(&mut *conn).await?;
+        Ok((ids.into_iter().map(CommentId).collect(), status))
+    })
 }
 
-fn id_list(ids: &[CommentId]) -> String {
-    serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>()).expect("integers serialise")
+fn id_list(ids: &[CommentId]) -> IdList {
+    IdList(ids.iter().map(|i| i.0).collect())
 }
 
 /// Apply `action` to `ids` in one statement on the narrow state table, returning the ids
 /// changed. Rows already in the target state, deleted meanwhile, or no longer in `only` (the
 /// filter's status, when it had one) are left alone and so counted as skipped.
 pub async fn moderate(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     action: Moderation,
     ids: &[CommentId],
     only: Option<CommentStatus>,
@@ -111,59 +124,74 @@ pub async fn moderate(
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let target = action.target().map_or("deleted", CommentStatus::as_str);
-    let changed: Vec<i64> = sqlx::query_scalar(
-        "update comment_states set status = ?1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         where comment_id in (select value from json_each(?2))
-           and status != ?1 and status != 'deleted' and (?3 is null or status = ?3)
+    let sql = format!(
+        "update comment_states set status = $1, updated_at = $4
+         where {} and status != $1 and status != 'deleted' and ($3 is null or status = $3)
          returning comment_id",
-    )
-    .bind(target)
-    .bind(id_list(ids))
-    .bind(only.map(CommentStatus::as_str))
-    .fetch_all(conn)
-    .await?;
-    Ok(changed.into_iter().map(CommentId).collect())
+        IdList::matches(conn.backend(), "comment_id", 2)
+    );
+    crate::on_db!(conn, |conn| {
+        let target = action.target().map_or("deleted", CommentStatus::as_str);
+        let changed: Vec<i64> = sqlx::query_scalar(&sql)
+            .bind(target)
+            .bind(id_list(ids))
+            .bind(only.map(CommentStatus::as_str))
+            .bind(Stamp::now())
+            .fetch_all(conn)
+            .await?;
+        Ok(changed.into_iter().map(CommentId).collect())
+    })
 }
 
 /// Physically remove up to `batch` comments marked deleted; returns how many went.
-pub async fn purge_deleted(pool: &SqlitePool, batch: i64) -> Result<u64, sqlx::Error> {
-    sqlx::query(
-        "delete from comments where id in (select comment_id from comment_states where status = 'deleted' limit ?)",
-    )
-    .bind(batch)
-    .execute(pool)
-    .await
-    .map(|d| d.rows_affected())
+pub async fn purge_deleted(pool: &Pool, batch: i64) -> Result<u64, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    crate::on_db!(&mut conn, |conn| {
+        sqlx::query(
+            "delete from comments where id in (select comment_id from comment_states where status = 'deleted' limit $1)",
+        )
+        .bind(batch)
+        .execute(&mut *conn)
+        .await
+        .map(|d| d.rows_affected())
+    })
 }
 
 /// Approved comments of a published post, oldest first.
-pub async fn approved_for(pool: &SqlitePool, slug: &str) -> Result<Vec<PublicComment>, sqlx::Error> {
-    sqlx::query_as(
-        "select c.author_name, c.body, c.created_at from comments c join posts p on p.id = c.post_id
-         join comment_states s on s.comment_id = c.id
-         where p.slug = ? and p.status = 'published' and s.status = 'approved' order by c.id limit 500",
-    )
-    .bind(slug)
-    .fetch_all(pool)
-    .await
+pub async fn approved_for(pool: &Pool, slug: &str) -> Result<Vec<PublicComment>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    crate::on_db!(&mut conn, |conn| {
+        sqlx::query_as(
+            "select c.author_name, c.body, c.created_at from comments c join posts p on p.id = c.post_id
+             join comment_states s on s.comment_id = c.id
+             where p.slug = $1 and p.status = 'published' and s.status = 'approved' order by c.id limit 500",
+        )
+        .bind(slug)
+        .fetch_all(&mut *conn)
+        .await
+    })
 }
 
 /// The id of a published post by slug (comments go only there).
-pub async fn published_post_id(pool: &SqlitePool, slug: &str) -> Result<Option<PostId>, sqlx::Error> {
-    let id: Option<i64> = sqlx::query_scalar("select id from posts where slug = ? and status = 'published'")
-        .bind(slug)
-        .fetch_optional(pool)
-        .await?;
-    Ok(id.map(PostId))
+pub async fn published_post_id(pool: &Pool, slug: &str) -> Result<Option<PostId>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    crate::on_db!(&mut conn, |conn| {
+        let id: Option<i64> = sqlx::query_scalar("select id from posts where slug = $1 and status = 'published'")
+            .bind(slug)
+            .fetch_optional(&mut *conn)
+            .await?;
+        Ok(id.map(PostId))
+    })
 }
 
 /// Store a pending comment unless `ip` already left `limit` comments in the last `minutes`
-/// minutes. The count and the insert run under one write lock (`BEGIN IMMEDIATE`), so parallel
-/// submissions cannot all pass the check. `None`: refused by the limit, nothing stored.
+/// minutes. The count and the insert are serialised (SQLite: one write lock from the start, with
+/// `BEGIN IMMEDIATE`; PostgreSQL: a transaction-scoped advisory lock on the address, held by
+/// whichever instance took it), so parallel submissions cannot all pass the check. `None`:
+/// refused by the limit, nothing stored.
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_limited(
-    pool: &SqlitePool,
+    pool: &Pool,
     post: PostId,
     name: &str,
     email: Option<&str>,
@@ -173,56 +201,70 @@ pub async fn insert_limited(
     minutes: u32,
 ) -> Result<Option<CommentId>, sqlx::Error> {
     let ip = ip.map(|i| i.to_string());
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let recent: i64 = sqlx::query_scalar(
-        "select count(*) from comments
-         where client_ip = ? and created_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' minutes')",
-    )
-    .bind(&ip)
-    .bind(minutes)
-    .fetch_one(&mut *tx)
-    .await?;
-    if ip.is_some() && recent >= limit {
-        return Ok(None);
-    }
-    let id = sqlx::query(
-        "insert into comments (post_id, author_name, author_email, body, client_ip) values (?, ?, ?, ?, ?)",
-    )
-    .bind(post.0)
-    .bind(name)
-    .bind(email)
-    .bind(body)
-    .bind(ip)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
-    sqlx::query("insert into comment_states (comment_id) values (?)").bind(id).execute(&mut *tx).await?;
+    let mut tx = pool.begin_write().await?;
+    let now = Stamp::now();
+    let id = crate::on_db!(&mut tx, |conn| {
+        if let (Some(ip), Backend::Postgres) = (&ip, pool.backend()) {
+            sqlx::query("select pg_advisory_xact_lock(1, hashtext($1))").bind(ip).execute(&mut *conn).await?;
+        }
+        let recent: i64 = sqlx::query_scalar("select count(*) from comments where client_ip = $1 and created_at > $2")
+            .bind(&ip)
+            .bind(Stamp::from_now(-60 * i64::from(minutes)))
+            .fetch_one(&mut *conn)
+            .await?;
+        if ip.is_some() && recent >= limit {
+            return Ok(None);
+        }
+        let id: i64 = sqlx::query_scalar(
+            "insert into comments (post_id, author_name, author_email, body, client_ip, created_at)
+             values ($1, $2, $3, $4, $5, $6) returning id",
+        )
+        .bind(post.0)
+        .bind(name)
+        .bind(email)
+        .bind(body)
+        .bind(&ip)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query("insert into comment_states (comment_id, updated_at) values ($1, $2)")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        id
+    });
     tx.commit().await?;
     Ok(Some(CommentId(id)))
 }
 
 /// Pending comments and comments received per week (oldest first) for the overview.
-pub async fn overview(pool: &SqlitePool, weeks: i64) -> Result<(i64, Vec<(String, i64)>), sqlx::Error> {
-    let pending =
-        sqlx::query_scalar("select count(*) from comment_states where status = 'pending'").fetch_one(pool).await?;
-    let weekly = sqlx::query_as(
-        "with recursive weeks(start, n) as (
-             select date('now', 'weekday 0', '-6 days'), 1
-             union all select date(start, '-7 days'), n + 1 from weeks where n < ?1
-         )
-         select w.start, (select count(*) from comments c where c.created_at >= w.start and c.created_at < date(w.start, '+7 days'))
-         from weeks w order by w.start",
-    )
-    .bind(weeks)
-    .fetch_all(pool)
-    .await?;
-    Ok((pending, weekly))
+pub async fn overview(pool: &Pool, weeks: i64) -> Result<(i64, Vec<(String, i64)>), sqlx::Error> {
+    let weeks = last_weeks(weeks);
+    let weekly_sql = weekly_counts_sql("from comments where 1 = 1", "created_at", 1, weeks.len());
+    let mut conn = pool.acquire().await?;
+    let (pending, per_week) = crate::on_db!(&mut conn, |conn| {
+        let pending: i64 = sqlx::query_scalar("select count(*) from comment_states where status = 'pending'")
+            .fetch_one(&mut *conn)
+            .await?;
+        let mut query = sqlx::query_as(&weekly_sql);
+        for (_, from, to) in &weeks {
+            query = query.bind(*from).bind(*to);
+        }
+        let per_week: Vec<(i64, i64)> = query.fetch_all(&mut *conn).await?;
+        (pending, per_week)
+    });
+    Ok((pending, crate::ssr::posts::label_weeks(&weeks, &per_week)))
 }
 
 /// Site settings.
-pub async fn comments_enabled(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
-    let value: Option<String> = sqlx::query_scalar("select value from site_settings where key = 'comments_enabled'")
-        .fetch_optional(pool)
-        .await?;
-    Ok(value.as_deref() != Some("false"))
+pub async fn comments_enabled(pool: &Pool) -> Result<bool, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    crate::on_db!(&mut conn, |conn| {
+        let value: Option<String> =
+            sqlx::query_scalar("select value from site_settings where key = 'comments_enabled'")
+                .fetch_optional(&mut *conn)
+                .await?;
+        Ok(value.as_deref() != Some("false"))
+    })
 }

@@ -1,14 +1,318 @@
-//! Database error mapping shared by every data module.
+//! The one door to the database. Inkwarden runs on SQLite (embedded, the default) or PostgreSQL
+//! (several instances sharing one database). Each data function is written once: [`on_db!`]
+//! expands its body for each backend's connection type, so both compile from the same SQL (`$1`
+//! placeholders, portable expressions), and the few statements that must differ branch on
+//! [`Backend`] in place, next to each other.
 
-use crate::error::AppError;
+use crate::{domain::Timestamp, error::AppError};
+use sqlx::{pool::PoolConnection, Database, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::ops::{Deref, DerefMut};
+use time::{format_description::FormatItem, macros::format_description, OffsetDateTime, UtcOffset};
 
-/// Whether `err` is a unique-constraint violation on `column` (`table.column`). SQLite names
-/// the columns in its message ("UNIQUE constraint failed: posts.slug"), so a violation of
-/// some other unique index is never mistaken for this one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool on either backend.
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A pooled connection, or one inside a transaction.
+pub enum Handle<DB: Database> {
+    Tx(Transaction<'static, DB>),
+    Pooled(PoolConnection<DB>),
+}
+
+impl<DB: Database> Deref for Handle<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        match self {
+            Handle::Tx(tx) => tx,
+            Handle::Pooled(conn) => conn,
+        }
+    }
+}
+
+impl<DB: Database> DerefMut for Handle<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        match self {
+            Handle::Tx(tx) => tx,
+            Handle::Pooled(conn) => conn,
+        }
+    }
+}
+
+/// What every data function takes: a connection on either backend, usually inside the
+/// transaction that also writes the audit event.
+pub enum Conn {
+    Sqlite(Handle<Sqlite>),
+    Postgres(Handle<Postgres>),
+}
+
+/// Run `$body` with `$c` bound to the backend's own connection (`&mut SqliteConnection` or
+/// `&mut PgConnection`). The body is compiled once per backend, so the same query code is
+/// type-checked against both drivers.
+#[macro_export]
+macro_rules! on_db {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::ssr::db::Conn::Sqlite(handle) => {
+                let $c: &mut ::sqlx::SqliteConnection = &mut **handle;
+                $body
+            }
+            $crate::ssr::db::Conn::Postgres(handle) => {
+                let $c: &mut ::sqlx::PgConnection = &mut **handle;
+                $body
+            }
+        }
+    };
+}
+
+impl Pool {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn acquire(&self) -> Result<Conn, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(pool) => Conn::Sqlite(Handle::Pooled(pool.acquire().await?)),
+            Pool::Postgres(pool) => Conn::Postgres(Handle::Pooled(pool.acquire().await?)),
+        })
+    }
+
+    pub async fn begin(&self) -> Result<Conn, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(pool) => Conn::Sqlite(Handle::Tx(pool.begin().await?)),
+            Pool::Postgres(pool) => Conn::Postgres(Handle::Tx(pool.begin().await?)),
+        })
+    }
+
+    /// A transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so a
+    /// read-then-write inside it cannot race another writer. PostgreSQL callers serialise with
+    /// row locks or an advisory lock instead.
+    pub async fn begin_write(&self) -> Result<Conn, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(pool) => Conn::Sqlite(Handle::Tx(pool.begin_with("BEGIN IMMEDIATE").await?)),
+            Pool::Postgres(pool) => Conn::Postgres(Handle::Tx(pool.begin().await?)),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+impl Conn {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Commit the transaction (a plain pooled connection has nothing to commit).
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Conn::Sqlite(Handle::Tx(tx)) => tx.commit().await,
+            Conn::Postgres(Handle::Tx(tx)) => tx.commit().await,
+            Conn::Sqlite(Handle::Pooled(_)) | Conn::Postgres(Handle::Pooled(_)) => Ok(()),
+        }
+    }
+}
+
+const STAMP: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+
+fn format_utc(at: OffsetDateTime) -> String {
+    at.to_offset(UtcOffset::UTC).format(STAMP).expect("a UTC date formats")
+}
+
+/// A moment bound into a query: text in SQLite's stored form, `timestamptz` on PostgreSQL.
+/// Times are computed here rather than in SQL, so both backends compare the same instants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Stamp(pub OffsetDateTime);
+
+impl Stamp {
+    pub fn now() -> Self {
+        Stamp(OffsetDateTime::now_utc())
+    }
+
+    /// `seconds` from now (negative: in the past).
+    pub fn from_now(seconds: i64) -> Self {
+        Stamp(OffsetDateTime::now_utc() + time::Duration::seconds(seconds))
+    }
+
+    pub fn text(self) -> Timestamp {
+        Timestamp(format_utc(self.0))
+    }
+}
+
+impl sqlx::Type<Sqlite> for Stamp {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as sqlx::Type<Sqlite>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, Sqlite> for Stamp {
+    fn encode_by_ref(
+        &self,
+        buf: &mut Vec<sqlx::sqlite::SqliteArgumentValue<'q>>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <String as sqlx::Encode<'q, Sqlite>>::encode(format_utc(self.0), buf)
+    }
+}
+
+impl sqlx::Type<Postgres> for Stamp {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <OffsetDateTime as sqlx::Type<Postgres>>::type_info()
+    }
+}
+
+impl sqlx::Encode<'_, Postgres> for Stamp {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <OffsetDateTime as sqlx::Encode<'_, Postgres>>::encode_by_ref(&self.0, buf)
+    }
+}
+
+/// The last `count` calendar weeks (Monday 00:00 UTC to the next Monday), oldest first, each
+/// as its `YYYY-MM-DD` label and its bounds.
+pub fn last_weeks(count: i64) -> Vec<(String, Stamp, Stamp)> {
+    let today = OffsetDateTime::now_utc().date();
+    let monday = today - time::Duration::days(i64::from(today.weekday().number_days_from_monday()));
+    (0..count.clamp(0, 520))
+        .rev()
+        .map(|back| {
+            let start = monday - time::Duration::weeks(back);
+            let end = start + time::Duration::weeks(1);
+            (start.to_string(), Stamp(start.midnight().assume_utc()), Stamp(end.midnight().assume_utc()))
+        })
+        .collect()
+}
+
+/// One statement that counts, for each week of [`last_weeks`], the rows of `from_where` (a
+/// `from … where …` clause) whose `column` falls in it: one indexed range count per week,
+/// joined with `union all`. The week bounds are parameters `$first`, `$first + 1`, … in order.
+pub fn weekly_counts_sql(from_where: &str, column: &str, first: usize, weeks: usize) -> String {
+    (0..weeks)
+        .map(|i| {
+            let (lo, hi) = (first + 2 * i, first + 2 * i + 1);
+            format!("select {i} as week, count(*) as n {from_where} and {column} >= ${lo} and {column} < ${hi}")
+        })
+        .collect::<Vec<_>>()
+        .join(" union all ")
+}
+
+/// A list of ids bound as one parameter, matched with [`IdList::matches`]: a JSON array read
+/// by `json_each` on SQLite, a `bigint[]` compared with `= any` on PostgreSQL. One statement
+/// however long the list, and the statement text stays the same for every length.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IdList(pub Vec<i64>);
+
+impl IdList {
+    /// `column` is one of the ids bound as parameter `$n`.
+    pub fn matches(backend: Backend, column: &str, n: usize) -> String {
+        match backend {
+            Backend::Sqlite => format!("{column} in (select value from json_each(${n}))"),
+            Backend::Postgres => format!("{column} = any(${n})"),
+        }
+    }
+}
+
+impl IdList {
+    /// Append ` and column <matches this list>` to a query being built.
+    pub fn push_match<'a, DB: Database>(self, b: &mut sqlx::QueryBuilder<'a, DB>, backend: Backend, column: &str)
+    where
+        IdList: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    {
+        match backend {
+            Backend::Sqlite => {
+                b.push(format_args!(" and {column} in (select value from json_each(")).push_bind(self).push("))")
+            }
+            Backend::Postgres => b.push(format_args!(" and {column} = any(")).push_bind(self).push(")"),
+        };
+    }
+}
+
+impl sqlx::Type<Sqlite> for IdList {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as sqlx::Type<Sqlite>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, Sqlite> for IdList {
+    fn encode_by_ref(
+        &self,
+        buf: &mut Vec<sqlx::sqlite::SqliteArgumentValue<'q>>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <String as sqlx::Encode<'q, Sqlite>>::encode(serde_json::to_string(&self.0)?, buf)
+    }
+}
+
+impl sqlx::Type<Postgres> for IdList {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <Vec<i64> as sqlx::Type<Postgres>>::type_info()
+    }
+}
+
+impl sqlx::Encode<'_, Postgres> for IdList {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <Vec<i64> as sqlx::Encode<'_, Postgres>>::encode_by_ref(&self.0, buf)
+    }
+}
+
+impl sqlx::Type<Sqlite> for Timestamp {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as sqlx::Type<Sqlite>>::type_info()
+    }
+    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
+        <String as sqlx::Type<Sqlite>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Sqlite> for Timestamp {
+    fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(Timestamp(<String as sqlx::Decode<'r, Sqlite>>::decode(value)?))
+    }
+}
+
+impl sqlx::Type<Postgres> for Timestamp {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <OffsetDateTime as sqlx::Type<Postgres>>::type_info()
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Postgres> for Timestamp {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(Timestamp(format_utc(<OffsetDateTime as sqlx::Decode<'r, Postgres>>::decode(value)?)))
+    }
+}
+
+/// Whether `err` is a unique-constraint violation on `column` (`table.column`), so a violation
+/// of some other unique index is never mistaken for this one. SQLite names the columns in its
+/// message ("UNIQUE constraint failed: posts.slug"); PostgreSQL names the constraint, which
+/// the migrations leave at its default `table_column_key`.
 pub fn violates_unique(err: &sqlx::Error, column: &str) -> bool {
     let sqlx::Error::Database(db) = err else { return false };
+    let constraint = column.replace('.', "_") + "_key";
     db.is_unique_violation()
-        && (db.constraint() == Some(column)
+        && (db.constraint() == Some(constraint.as_str())
             || db.message().rsplit_once(": ").is_some_and(|(_, columns)| columns.split(", ").any(|c| c == column)))
 }
 

@@ -13,8 +13,8 @@ pub mod taxonomy;
 pub mod users;
 
 use crate::error::AppError;
+use db::Pool;
 use leptos::prelude::use_context;
-use sqlx::SqlitePool;
 use std::{net::IpAddr, sync::Arc, time::Duration};
 
 /// Settings the request handlers need, fixed at start-up.
@@ -41,7 +41,7 @@ impl Default for ServerConfig {
 /// What every page render and server function receives through Leptos context.
 #[derive(Clone, Debug)]
 pub struct AppContext {
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub config: Arc<ServerConfig>,
 }
 

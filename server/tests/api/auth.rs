@@ -65,7 +65,8 @@ async fn wrong_password_and_unknown_user_are_indistinguishable() {
 async fn a_deactivated_user_cannot_sign_in_even_with_the_right_password() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Editor).await;
-    sqlx::query("update users set is_active = 0").execute(&app.pool).await.unwrap();
+    sql!(app, |c| sqlx::query("update users set is_active = false").execute(c).await.map(|d| d.rows_affected()))
+        .unwrap();
     let res = app.login_response(&app.client(), "ann", &ann.password).await;
     assert_eq!(res.status(), 401);
     assert!(session_cookie(&res).is_none());
@@ -80,9 +81,15 @@ async fn an_outdated_password_hash_is_upgraded_at_login() {
         .hash_password(ann.password.as_bytes())
         .unwrap()
         .to_string();
-    sqlx::query("update users set password_hash = ?").bind(&weak).execute(&app.pool).await.unwrap();
+    sql!(app, |c| sqlx::query("update users set password_hash = $1")
+        .bind(&weak)
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))
+    .unwrap();
     app.signed_in(&ann).await;
-    let stored: String = sqlx::query_scalar("select password_hash from users").fetch_one(&app.pool).await.unwrap();
+    let stored: String =
+        sql!(app, |c| sqlx::query_scalar("select password_hash from users").fetch_one(c).await).unwrap();
     assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
 }
 

@@ -97,7 +97,7 @@ fn reset_password_replaces_the_hash_and_ends_sessions() {
 fn query_text(db: &Path, sql: &str) -> String {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        let pool = server::startup::connect(&format!("sqlite://{}", db.display()), 2).await.unwrap();
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
         let value: String =
             sqlx::query_scalar(&format!("select cast(({sql}) as text)")).fetch_one(&pool).await.unwrap();
         value

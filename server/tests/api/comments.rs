@@ -1,19 +1,19 @@
 //! Public comments and bulk moderation against the real server.
 
 use crate::helpers::*;
-use app::domain::Role;
+use app::{domain::Role, ssr::db::Backend};
 use serde_json::Value;
 
 async fn published_post(app: &TestApp, slug: &str) -> i64 {
     let author = app.create_user(&format!("w-{slug}"), Role::Author).await;
-    sqlx::query_scalar(
+    sql!(app, |c| sqlx::query_scalar(
         "insert into posts (title, slug, body, status, author_id, published_at)
-         values ('A post', ?, 'Body', 'published', ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) returning id",
+         values ('A post', $1, 'Body', 'published', $2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) returning id",
     )
     .bind(slug)
     .bind(author.id.0)
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(c)
+    .await)
     .unwrap()
 }
 
@@ -23,22 +23,26 @@ async fn comment(app: &TestApp, slug: &str, form: &[(&str, &str)]) -> reqwest::R
 
 async fn seed_comments(app: &TestApp, post: i64, n: i64, status: &str) {
     let first: i64 =
-        sqlx::query_scalar("select coalesce(max(id), 0) + 1 from comments").fetch_one(&app.pool).await.unwrap();
-    sqlx::query(
-        "with recursive k(i) as (select 1 union all select i + 1 from k where i < ?)
-         insert into comments (post_id, author_name, body) select ?, 'reader ' || i, 'comment ' || i from k",
+        sql!(app, |c| sqlx::query_scalar("select coalesce(max(id), 0) + 1 from comments").fetch_one(c).await).unwrap();
+    sql!(app, |c| sqlx::query(
+        "with recursive k(i) as (select 1 union all select i + 1 from k where i < $1)
+         insert into comments (post_id, author_name, body) select $2, 'reader ' || i, 'comment ' || i from k",
     )
     .bind(n)
     .bind(post)
-    .execute(&app.pool)
+    .execute(c)
     .await
+    .map(|d| d.rows_affected()))
     .unwrap();
-    sqlx::query("insert into comment_states (comment_id, status) select id, ? from comments where id >= ?")
-        .bind(status)
-        .bind(first)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sql!(app, |c| sqlx::query(
+        "insert into comment_states (comment_id, status) select id, $1 from comments where id >= $2"
+    )
+    .bind(status)
+    .bind(first)
+    .execute(c)
+    .await
+    .map(|d| d.rows_affected()))
+    .unwrap();
 }
 
 async fn moderate(app: &TestApp, client: &reqwest::Client, form: &[(&str, &str)]) -> (u16, Value) {
@@ -61,11 +65,12 @@ async fn a_readers_comment_waits_in_the_queue_until_approved() {
     let res = comment(&app, "hello", &[("name", "Reader"), ("email", "r@example.com"), ("body", "Nice post")]).await;
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/posts/hello?comment=received#comments");
-    let stored: (String, String) =
-        sqlx::query_as("select s.status, c.client_ip from comments c join comment_states s on s.comment_id = c.id")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let stored: (String, String) = sql!(app, |c| sqlx::query_as(
+        "select s.status, c.client_ip from comments c join comment_states s on s.comment_id = c.id"
+    )
+    .fetch_one(c)
+    .await)
+    .unwrap();
     assert_eq!(stored, ("pending".to_owned(), "127.0.0.1".to_owned()));
     let page = |app: &TestApp| {
         let url = app.url("/posts/hello");
@@ -74,7 +79,7 @@ async fn a_readers_comment_waits_in_the_queue_until_approved() {
     assert!(!page(&app).await.contains("Nice post"), "pending comments are not public");
     let ed = app.create_user("ed", Role::Editor).await;
     let client = app.signed_in(&ed).await;
-    let id: i64 = sqlx::query_scalar("select id from comments").fetch_one(&app.pool).await.unwrap();
+    let id: i64 = sql!(app, |c| sqlx::query_scalar("select id from comments").fetch_one(c).await).unwrap();
     let (status, outcome) = moderate(&app, &client, &[("action", "approve"), ("ids[]", &id.to_string())]).await;
     assert_eq!((status, outcome["changed"].as_i64()), (200, Some(1)));
     let html = page(&app).await;
@@ -86,14 +91,25 @@ async fn a_readers_comment_waits_in_the_queue_until_approved() {
 async fn comments_go_only_to_published_posts_and_only_while_allowed() {
     let app = TestApp::spawn().await;
     let post = published_post(&app, "open").await;
-    sqlx::query("update posts set status = 'draft' where id = ?").bind(post).execute(&app.pool).await.unwrap();
+    sql!(app, |c| sqlx::query("update posts set status = 'draft' where id = $1")
+        .bind(post)
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))
+    .unwrap();
     assert_eq!(comment(&app, "open", &[("name", "R"), ("body", "hi")]).await.status(), 404);
     assert_eq!(comment(&app, "missing", &[("name", "R"), ("body", "hi")]).await.status(), 404);
-    sqlx::query("update posts set status = 'published' where id = ?").bind(post).execute(&app.pool).await.unwrap();
-    sqlx::query("insert into site_settings (key, value) values ('comments_enabled', 'false')")
-        .execute(&app.pool)
+    sql!(app, |c| sqlx::query("update posts set status = 'published' where id = $1")
+        .bind(post)
+        .execute(c)
         .await
-        .unwrap();
+        .map(|d| d.rows_affected()))
+    .unwrap();
+    sql!(app, |c| sqlx::query("insert into site_settings (key, value) values ('comments_enabled', 'false')")
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))
+    .unwrap();
     assert_eq!(comment(&app, "open", &[("name", "R"), ("body", "hi")]).await.status(), 403);
     assert_eq!(app.count("select count(*) from comments").await, 0);
 }
@@ -145,7 +161,11 @@ async fn a_script_in_a_comment_comes_back_inert_to_readers_and_moderators() {
     published_post(&app, "xss").await;
     let payload = "<script>alert(1)</script><img src=x onerror=alert(2)>";
     comment(&app, "xss", &[("name", "<b>Mallory</b>"), ("body", payload)]).await;
-    sqlx::query("update comment_states set status = 'approved'").execute(&app.pool).await.unwrap();
+    sql!(app, |c| sqlx::query("update comment_states set status = 'approved'")
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))
+    .unwrap();
     let ed = app.create_user("ed", Role::Editor).await;
     let client = app.signed_in(&ed).await;
     let public = reqwest::get(app.url("/posts/xss")).await.unwrap().text().await.unwrap();
@@ -169,22 +189,28 @@ async fn moderation_by_ids_changes_exactly_those_and_reports_the_rest_skipped() 
     let app = TestApp::spawn().await;
     let post = published_post(&app, "m").await;
     seed_comments(&app, post, 5, "pending").await;
-    sqlx::query("update comment_states set status = 'approved' where comment_id = 3").execute(&app.pool).await.unwrap();
+    sql!(app, |c| sqlx::query("update comment_states set status = 'approved' where comment_id = 3")
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))
+    .unwrap();
     let ed = app.create_user("ed", Role::Editor).await;
     let client = app.signed_in(&ed).await;
     let form = [("action", "approve"), ("ids[]", "1"), ("ids[]", "2"), ("ids[]", "3"), ("ids[]", "999")];
     let (status, outcome) = moderate(&app, &client, &form).await;
     assert_eq!(status, 200);
     assert_eq!((outcome["changed"].as_i64(), outcome["skipped"].as_i64()), (Some(2), Some(2)));
-    let approved: Vec<i64> =
-        sqlx::query_scalar("select comment_id from comment_states where status = 'approved' order by comment_id")
-            .fetch_all(&app.pool)
-            .await
-            .unwrap();
+    let approved: Vec<i64> = sql!(app, |c| sqlx::query_scalar(
+        "select comment_id from comment_states where status = 'approved' order by comment_id"
+    )
+    .fetch_all(c)
+    .await)
+    .unwrap();
     assert_eq!(approved, [1, 2, 3]);
-    let details: String = sqlx::query_scalar("select details from audit_events where action = 'comments.moderated'")
-        .fetch_one(&app.pool)
-        .await
+    let details: String =
+        sql!(app, |c| sqlx::query_scalar("select details from audit_events where action = 'comments.moderated'")
+            .fetch_one(c)
+            .await)
         .unwrap();
     let details: Value = serde_json::from_str(&details).unwrap();
     assert_eq!((details["count"].as_i64(), details["ids"].clone()), (Some(2), serde_json::json!([1, 2])));
@@ -210,11 +236,11 @@ async fn select_all_matching_sends_the_filter_and_changes_exactly_the_matching_r
     ];
     let (status, outcome) = moderate(&app, &client, &form).await;
     assert_eq!((status, outcome["changed"].as_i64(), outcome["skipped"].as_i64()), (200, Some(120), Some(0)));
-    let by_status: Vec<(i64, String, i64)> = sqlx::query_as(
+    let by_status: Vec<(i64, String, i64)> = sql!(app, |c| sqlx::query_as(
         "select c.post_id, s.status, count(*) from comments c join comment_states s on s.comment_id = c.id group by c.post_id, s.status order by c.post_id, s.status",
     )
-    .fetch_all(&app.pool)
-    .await
+    .fetch_all(c)
+    .await)
     .unwrap();
     assert_eq!(by_status, [(one, "approved".into(), 7), (one, "rejected".into(), 120), (two, "pending".into(), 30)]);
     assert_eq!(app.audit_count("comments.moderated").await, 1, "one bulk action, one audit event");
@@ -242,10 +268,19 @@ async fn a_failure_halfway_rolls_the_whole_bulk_action_back() {
     let app = TestApp::spawn().await;
     let post = published_post(&app, "f").await;
     seed_comments(&app, post, 50, "pending").await;
-    sqlx::query("create trigger fail_halfway before update on comment_states when old.comment_id = 25 begin select raise(abort, 'injected failure'); end")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    let trigger: &[&str] = match app.pool.backend() {
+        Backend::Sqlite => &["create trigger fail_halfway before update on comment_states when old.comment_id = 25
+                              begin select raise(abort, 'injected failure'); end"],
+        Backend::Postgres => &[
+            "create function fail_halfway() returns trigger language plpgsql as
+             $$ begin raise exception 'injected failure'; end $$",
+            "create trigger fail_halfway before update on comment_states for each row
+             when (old.comment_id = 25) execute function fail_halfway()",
+        ],
+    };
+    for statement in trigger {
+        sql!(app, |c| sqlx::query(statement).execute(c).await.map(|d| d.rows_affected())).unwrap();
+    }
     let ed = app.create_user("ed", Role::Editor).await;
     let client = app.signed_in(&ed).await;
     let through = latest_id(&app, &client, &[("status", "pending")]).await;
@@ -304,9 +339,10 @@ async fn select_all_matching_leaves_comments_that_arrived_after_the_queue_was_re
     let form = [("action", "approve"), ("all_matching", "true"), ("status", "pending"), ("through_id", &through)];
     let (status, outcome) = moderate(&app, &client, &form).await;
     assert_eq!((status, outcome["changed"].as_i64()), (200, Some(40)));
-    let pending: Vec<i64> = sqlx::query_scalar("select comment_id from comment_states where status = 'pending'")
-        .fetch_all(&app.pool)
-        .await
+    let pending: Vec<i64> =
+        sql!(app, |c| sqlx::query_scalar("select comment_id from comment_states where status = 'pending'")
+            .fetch_all(c)
+            .await)
         .unwrap();
     assert_eq!(pending, [41, 42, 43, 44, 45], "the late comments wait for a moderator to see them");
 }

@@ -1,20 +1,30 @@
 //! Test scaffolding: the real router on port 0 over a fresh SQLite file, and cookie-keeping clients.
 
+use app::ssr::db::Pool;
 use app::{
     domain::{Role, UserId},
     ssr::{password, users, ServerConfig},
 };
 use reqwest::{header, redirect, Client, Response};
 use server::startup::{connect, Application, Settings};
-use sqlx::SqlitePool;
 use std::net::SocketAddr;
 use tempfile::TempDir;
+
+/// Run sqlx code on the test app's database, whichever backend it is: `c` is the backend's own
+/// connection inside the block.
+#[macro_export]
+macro_rules! sql {
+    ($app:expr, |$c:ident| $body:expr) => {{
+        let mut conn = $app.pool.acquire().await.expect("a database connection");
+        app::on_db!(&mut conn, |$c| $body)
+    }};
+}
 
 pub const PASSWORD: &str = "a long test passphrase";
 
 pub struct TestApp {
     pub addr: SocketAddr,
-    pub pool: SqlitePool,
+    pub pool: Pool,
     _dir: TempDir,
 }
 
@@ -42,7 +52,7 @@ impl TestApp {
 
     async fn spawn_configured(insecure_cookies: bool, trusted_proxies: Vec<std::net::IpAddr>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("inkwarden.db").display());
+        let url = database_url(dir.path()).await;
         let pool = connect(&url, 8).await.expect("database");
         let settings = Settings {
             addr: "127.0.0.1:0".parse().unwrap(),
@@ -104,27 +114,43 @@ impl TestApp {
         String::from_utf8_lossy(&answer[..n]).lines().next().unwrap_or_default().to_owned()
     }
 
-    pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+    pub async fn count(&self, query: &str) -> i64 {
+        sql!(self, |c| sqlx::query_scalar(query).fetch_one(c).await).unwrap()
     }
 
     pub async fn audit_count(&self, action: &str) -> i64 {
-        sqlx::query_scalar("select count(*) from audit_events where action = ?")
+        sql!(self, |c| sqlx::query_scalar("select count(*) from audit_events where action = $1")
             .bind(action)
-            .fetch_one(&self.pool)
-            .await
-            .unwrap()
+            .fetch_one(c)
+            .await)
+        .unwrap()
     }
 
     /// Everything about accounts a request could change, as one comparable string.
     pub async fn users_fingerprint(&self) -> String {
-        sqlx::query_scalar(
-            "select coalesce(group_concat(id || username || password_hash || role || is_active || session_epoch, '|'), '')
-             from (select * from users order by id)",
+        let rows: Vec<(i64, String, String, String, bool, i64)> = sql!(self, |c| sqlx::query_as(
+            "select id, username, password_hash, role, is_active, session_epoch from users order by id"
         )
-        .fetch_one(&self.pool)
-        .await
-        .unwrap()
+        .fetch_all(c)
+        .await)
+        .unwrap();
+        rows.iter().map(|r| format!("{r:?}")).collect::<Vec<_>>().join("|")
+    }
+}
+
+/// A fresh database for one test: an SQLite file in `dir`, or, when `INKWARDEN_TEST_POSTGRES`
+/// names a PostgreSQL server (a URL whose user may create databases), a new database there.
+pub async fn database_url(dir: &std::path::Path) -> String {
+    match std::env::var("INKWARDEN_TEST_POSTGRES") {
+        Ok(admin) if !admin.is_empty() => {
+            use sqlx::Connection;
+            let name = format!("t_{}", fastrand::u64(..));
+            let mut conn = sqlx::PgConnection::connect(&admin).await.expect("the PostgreSQL test server");
+            sqlx::query(&format!("create database {name}")).execute(&mut conn).await.expect("create database");
+            let (base, _) = admin.rsplit_once('/').expect("a PostgreSQL URL ends in /database");
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.join("inkwarden.db").display()),
     }
 }
 

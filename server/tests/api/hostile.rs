@@ -79,15 +79,15 @@ async fn hostile_text_in_every_field_renders_inert_on_every_page() {
     assert_eq!(res.status(), 200, "publish: {}", res.text().await.unwrap());
 
     // Slugs are validated too; a legacy row shows what the pages do with one that is not.
-    let legacy: i64 = sqlx::query_scalar(
+    let legacy: i64 = sql!(app, |c| sqlx::query_scalar(
         "insert into posts (title, slug, body, status, author_id, published_at)
-         values (?, ?, 'Legacy', 'published', ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) returning id",
+         values ($1, $2, 'Legacy', 'published', $3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) returning id",
     )
     .bind(long("zqlgt"))
     .bind(short("zqslg"))
     .bind(author.id.0)
-    .fetch_one(&app.pool)
-    .await
+    .fetch_one(c)
+    .await)
     .unwrap();
 
     // Reader comments through the public form: one approved, one left in the queue.
@@ -96,12 +96,13 @@ async fn hostile_text_in_every_field_renders_inert_on_every_page() {
         let res = anon_c.post(app.url("/posts/hostile/comments")).form(&form).send().await.unwrap();
         assert_eq!(res.status(), 303, "comment {name}: {}", res.text().await.unwrap());
     }
-    sqlx::query(
+    sql!(app, |c| sqlx::query(
         "update comment_states set status = 'approved'
          where comment_id = (select id from comments where author_name like 'zqcmn%')",
     )
-    .execute(&app.pool)
+    .execute(c)
     .await
+    .map(|d| d.rows_affected()))
     .unwrap();
 
     let hostile_query = urlencode(&long("zqqry"));

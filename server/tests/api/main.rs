@@ -1,11 +1,15 @@
-//! One integration-test binary: the real router on port 0, a fresh SQLite file per test.
+//! One integration-test binary: the real router on port 0, a fresh database per test: an SQLite
+//! file, or with `INKWARDEN_TEST_POSTGRES` set (a PostgreSQL URL whose user may create databases)
+//! a new PostgreSQL database.
+
+#[macro_use]
+mod helpers;
 
 mod auth;
 mod cli;
 mod comments;
 mod flood;
 mod hardening;
-mod helpers;
 mod hostile;
 mod matrix;
 mod posts;

@@ -193,7 +193,12 @@ async fn caller_client(app: &TestApp, caller: Caller, name: &str, owner: &TestUs
     let user = app.create_user(name, role).await;
     let client = app.signed_in(&user).await;
     if caller == Caller::Deactivated {
-        sqlx::query("update users set is_active = 0 where id = ?").bind(user.id.0).execute(&app.pool).await.unwrap();
+        sql!(app, |c| sqlx::query("update users set is_active = false where id = $1")
+            .bind(user.id.0)
+            .execute(c)
+            .await
+            .map(|d| d.rows_affected()))
+        .unwrap();
     }
     (client, user)
 }
@@ -210,7 +215,7 @@ async fn data(app: &TestApp) -> Vec<String> {
         "select count(*) || '/' || (select count(*) from publish_events) from post_revisions",
         "select coalesce(group_concat(comment_id || status, '|'), '') from (select * from comment_states order by comment_id)",
     ] {
-        seen.push(sqlx::query_scalar::<_, String>(&format!("select cast(({sql}) as text)")).fetch_one(&app.pool).await.unwrap());
+        seen.push(sql!(app, |c| sqlx::query_scalar::<_, String>(&format!("select cast(({sql}) as text)")).fetch_one(c).await).unwrap());
     }
     seen
 }
@@ -225,11 +230,11 @@ struct Snapshot {
 }
 
 async fn snapshot(app: &TestApp) -> Snapshot {
-    let events = sqlx::query_scalar(
+    let events = sql!(app, |c| sqlx::query_scalar(
         "select action from audit_events where action not in ('auth.login', 'auth.login_failed') order by id",
     )
-    .fetch_all(&app.pool)
-    .await
+    .fetch_all(c)
+    .await)
     .unwrap();
     Snapshot {
         data: data(app).await,
@@ -257,7 +262,8 @@ fn judge(row: &Row, status: u16, before: &Snapshot, after: &Snapshot) -> Option<
 }
 
 async fn fixture(app: &TestApp, owner: &TestUser, status: PostStatus, n: usize) -> (i64, String, i64, i64, i64, i64) {
-    let one = |sql: String| async move { sqlx::query_scalar::<_, i64>(&sql).fetch_one(&app.pool).await.unwrap() };
+    let one =
+        |sql: String| async move { sql!(app, |c| sqlx::query_scalar::<_, i64>(&sql).fetch_one(c).await).unwrap() };
     let category = one(format!("insert into categories (name, slug) values ('Cat {n}', 'cat-{n}') returning id")).await;
     let tag = one(format!("insert into tags (name, slug) values ('Tag {n}', 'tag-{n}') returning id")).await;
     let slug = format!("post-{n}");

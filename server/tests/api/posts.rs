@@ -17,7 +17,7 @@ async fn create(app: &TestApp, client: &reqwest::Client, title: &str, body: &str
 }
 
 async fn post_status(app: &TestApp, id: i64) -> String {
-    sqlx::query_scalar("select status from posts where id = ?").bind(id).fetch_one(&app.pool).await.unwrap()
+    sql!(app, |c| sqlx::query_scalar("select status from posts where id = $1").bind(id).fetch_one(c).await).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -81,7 +81,7 @@ async fn status_or_author_in_the_body_is_refused_and_changes_nothing() {
     let client = app.signed_in(&ann).await;
     let id = create(&app, &client, "Mine", "body").await;
     let before: String =
-        sqlx::query_scalar("select title || status || author_id from posts").fetch_one(&app.pool).await.unwrap();
+        sql!(app, |c| sqlx::query_scalar("select title || status || author_id from posts").fetch_one(c).await).unwrap();
     let bob_id = bob.id.0.to_string();
     let id_s = id.to_string();
     for (key, value) in [("status", "published"), ("author_id", bob_id.as_str()), ("published_at", "2020-01-01")] {
@@ -93,7 +93,7 @@ async fn status_or_author_in_the_body_is_refused_and_changes_nothing() {
         assert_eq!(res.status(), 422, "{key}");
     }
     let after: String =
-        sqlx::query_scalar("select title || status || author_id from posts").fetch_one(&app.pool).await.unwrap();
+        sql!(app, |c| sqlx::query_scalar("select title || status || author_id from posts").fetch_one(c).await).unwrap();
     assert_eq!(before, after);
     assert_eq!(app.count("select count(*) from posts").await, 1);
 }
@@ -258,12 +258,17 @@ async fn a_scheduled_post_publishes_itself_at_its_time() {
         app.post(&client, "/admin/api/posts/schedule", &[("id", &id.to_string()), ("at", "2099-05-01T08:30")]).await;
     assert_eq!(res.status(), 200);
     assert_eq!(server::scheduler::publish_due(&app.pool).await.unwrap(), 0, "not due yet");
-    sqlx::query("update posts set scheduled_at = '2001-01-01T00:00:00.000Z'").execute(&app.pool).await.unwrap();
+    sql!(app, |c| sqlx::query("update posts set scheduled_at = '2001-01-01T00:00:00.000Z'")
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))
+    .unwrap();
     assert_eq!(server::scheduler::publish_due(&app.pool).await.unwrap(), 1);
     assert_eq!(post_status(&app, id).await, "published");
-    let actor: String = sqlx::query_scalar("select actor_label from audit_events where action = 'post.published'")
-        .fetch_one(&app.pool)
-        .await
+    let actor: String =
+        sql!(app, |c| sqlx::query_scalar("select actor_label from audit_events where action = 'post.published'")
+            .fetch_one(c)
+            .await)
         .unwrap();
     assert_eq!(actor, "system");
 }
@@ -293,11 +298,11 @@ async fn taxonomy_changes_are_audited_and_deleting_a_category_keeps_its_posts() 
     let id =
         json(app.post(&client, "/admin/api/posts/create", &[("title", "Filed"), ("category_id", &cat)]).await).await;
     assert_eq!(app.post(&client, "/admin/api/categories/delete", &[("id", &cat)]).await.status(), 200);
-    let category: Option<i64> = sqlx::query_scalar("select category_id from posts where id = ?")
+    let category: Option<i64> = sql!(app, |c| sqlx::query_scalar("select category_id from posts where id = $1")
         .bind(id.as_i64())
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+        .fetch_one(c)
+        .await)
+    .unwrap();
     assert_eq!(category, None);
     assert_eq!(app.audit_count("category.created").await, 1);
     assert_eq!(app.audit_count("category.deleted").await, 1);
@@ -350,7 +355,7 @@ async fn author_and_editor(app: &TestApp) -> (reqwest::Client, reqwest::Client) 
 /// Save post `id` with a new body as `client`, returning the status.
 async fn save_body(app: &TestApp, client: &reqwest::Client, id: i64, body: &str) -> u16 {
     let title: String =
-        sqlx::query_scalar("select title from posts where id = ?").bind(id).fetch_one(&app.pool).await.unwrap();
+        sql!(app, |c| sqlx::query_scalar("select title from posts where id = $1").bind(id).fetch_one(c).await).unwrap();
     let form =
         [("id", id.to_string().as_str()), ("title", title.as_str()), ("body", body)].map(|(k, v)| (k, v.to_owned()));
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -358,10 +363,13 @@ async fn save_body(app: &TestApp, client: &reqwest::Client, id: i64, body: &str)
 }
 
 async fn make_due(app: &TestApp) {
-    sqlx::query("update posts set scheduled_at = '2001-01-01T00:00:00.000Z' where scheduled_at is not null")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sql!(app, |c| sqlx::query(
+        "update posts set scheduled_at = '2001-01-01T00:00:00.000Z' where scheduled_at is not null"
+    )
+    .execute(c)
+    .await
+    .map(|d| d.rows_affected()))
+    .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -384,11 +392,11 @@ async fn withdrawing_or_restoring_a_scheduled_post_cancels_its_schedule() {
     let withdrawn = scheduled_in_review(&app, &ann_c, &ed_c).await;
     assert_eq!(app.post(&ann_c, "/admin/api/posts/withdraw", &[("id", &withdrawn.to_string())]).await.status(), 200);
     let restored = scheduled_in_review(&app, &ann_c, &ed_c).await;
-    let revision: i64 = sqlx::query_scalar("select min(id) from post_revisions where post_id = ?")
+    let revision: i64 = sql!(app, |c| sqlx::query_scalar("select min(id) from post_revisions where post_id = $1")
         .bind(restored)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+        .fetch_one(c)
+        .await)
+    .unwrap();
     let form = [("id", restored.to_string()), ("revision_id", revision.to_string())];
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(app.post(&ann_c, "/admin/api/posts/restore", &form).await.status(), 200);
@@ -406,11 +414,12 @@ async fn an_editors_own_edit_keeps_the_schedule_and_the_scheduler_skips_drafts()
     assert_eq!(save_body(&app, &ed_c, id, "Polished by the editor").await, 200);
     // A draft that still carries a schedule (legacy data) is never published by the scheduler.
     let draft = create(&app, &ann_c, "Draft", "Not reviewed").await;
-    sqlx::query("update posts set scheduled_at = '2001-01-01T00:00:00.000Z' where id = ?")
+    sql!(app, |c| sqlx::query("update posts set scheduled_at = '2001-01-01T00:00:00.000Z' where id = $1")
         .bind(draft)
-        .execute(&app.pool)
+        .execute(c)
         .await
-        .unwrap();
+        .map(|d| d.rows_affected()))
+    .unwrap();
     make_due(&app).await;
     assert_eq!(server::scheduler::publish_due(&app.pool).await.unwrap(), 1);
     assert_eq!((post_status(&app, id).await, post_status(&app, draft).await), ("published".into(), "draft".into()));

@@ -109,15 +109,16 @@ async fn a_request_in_flight_that_saves_the_session_after_sign_out_cannot_bring_
     // What a request that loaded the session before sign-out holds, and writes back (upsert)
     // when it finishes after it: the actor refresh rewrites the record every minute.
     let in_flight: (String, Vec<u8>, String) =
-        sqlx::query_as("select id, data, expiry_date from tower_sessions").fetch_one(&app.pool).await.unwrap();
+        sql!(app, |c| sqlx::query_as("select id, data, expiry_date from tower_sessions").fetch_one(c).await).unwrap();
     assert_eq!(app.post(&client, "/admin/api/auth/logout", &[]).await.status(), 200);
-    sqlx::query("insert or replace into tower_sessions (id, data, expiry_date) values (?, ?, ?)")
+    sql!(app, |c| sqlx::query("insert or replace into tower_sessions (id, data, expiry_date) values ($1, $2, $3)")
         .bind(&in_flight.0)
         .bind(&in_flight.1)
         .bind(in_flight.2)
-        .execute(&app.pool)
+        .execute(c)
         .await
-        .unwrap();
+        .map(|d| d.rows_affected()))
+    .unwrap();
     let replay = app.client().post(app.url("/admin/api/auth/me")).header("cookie", cookie).send().await.unwrap();
     assert_eq!(replay.status(), 401, "sign-out is final");
     assert_eq!(app.count("select count(*) from staff_sessions").await, 0);

@@ -27,7 +27,11 @@ async fn a_setup_link_creates_the_first_admin_once() {
 async fn an_unknown_or_expired_token_creates_nobody() {
     let app = TestApp::spawn().await;
     let token = setup::issue(&app.pool, 60).await.unwrap();
-    sqlx::query("update setup_tokens set expires_at = '2000-01-01T00:00:00.000Z'").execute(&app.pool).await.unwrap();
+    sql!(app, |c| sqlx::query("update setup_tokens set expires_at = '2000-01-01T00:00:00.000Z'")
+        .execute(c)
+        .await
+        .map(|d| d.rows_affected()))
+    .unwrap();
     assert_eq!(create_admin(&app, &token, "root").await.status(), 409);
     assert_eq!(create_admin(&app, "guessed-token", "root").await.status(), 409);
     assert_eq!(app.count("select count(*) from users").await, 0);

@@ -1,6 +1,7 @@
 //! The one preamble of every server function that acts on a single post: the post is loaded
 //! as the actor may see it and the policy is asked once, so 404 and 403 are decided in one place.
 
+use crate::ssr::db::Conn;
 use crate::{
     domain::{Actor, AuditAction, PostId},
     error::AppError,
@@ -10,13 +11,12 @@ use crate::{
         posts::{self, PostState},
     },
 };
-use sqlx::SqliteConnection;
 
 /// Load post `id` inside the actor's view and ask the policy about `action`: `NotFound` when it
 /// is missing or not theirs (indistinguishable), `Forbidden` when the role or the post's status
 /// does not allow it. Returns the scope the changing query must put into its `WHERE` clause.
 pub async fn authorize(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     actor: &Actor,
     action: PostAction,
     id: PostId,
@@ -30,7 +30,7 @@ pub async fn authorize(
 /// keep it (an author's edit, any withdrawal), with a history entry and an audit event in the
 /// caller's transaction. The post goes live only after an editor schedules it again.
 pub async fn settle_schedule(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     actor: &Actor,
     action: PostAction,
     scope: Scope,

@@ -32,7 +32,7 @@ pub async fn create_post(#[server(flatten)] form: PostForm) -> Result<i64, AppEr
     let actor = auth::current_actor().await?;
     require(&actor, Capability::CreatePost)?;
     let input = form.validate().map_err(AppError::Invalid)?;
-    let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = context()?.pool.begin_write().await?;
     let id = posts::insert(&mut tx, &actor, &input).await?;
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::PostCreated)
         .target("post", id.0)
@@ -55,7 +55,7 @@ pub async fn update_post(id: i64, #[server(flatten)] form: PostForm) -> Result<(
     };
     let actor = auth::current_actor().await?;
     let id = PostId(id);
-    let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = context()?.pool.begin_write().await?;
     let (scope, state) = super::access::authorize(&mut tx, &actor, PostAction::Edit, id).await?;
     let input = form.validate().map_err(AppError::Invalid)?;
     let before = posts::get(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;

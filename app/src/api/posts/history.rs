@@ -17,7 +17,7 @@ async fn viewable(id: i64) -> Result<(crate::policy::Scope, crate::ssr::AppConte
     let actor = auth::current_actor().await?;
     let ctx = context()?;
     let (scope, _) =
-        super::access::authorize(&mut *ctx.pool.acquire().await?, &actor, PostAction::View, PostId(id)).await?;
+        super::access::authorize(&mut ctx.pool.acquire().await?, &actor, PostAction::View, PostId(id)).await?;
     Ok((scope, ctx))
 }
 
@@ -46,7 +46,7 @@ pub async fn restore_revision(id: i64, revision_id: i64) -> Result<(), AppError>
     };
     let actor = auth::current_actor().await?;
     let id = PostId(id);
-    let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = context()?.pool.begin_write().await?;
     let (scope, state) = super::access::authorize(&mut tx, &actor, PostAction::Edit, id).await?;
     if !posts::restore(&mut tx, scope, id, revision_id, &actor).await? {
         return Err(AppError::NotFound);

@@ -13,6 +13,7 @@ pub struct BulkOutcome {
 
 #[cfg(feature = "ssr")]
 mod run {
+    use crate::ssr::db::Conn;
     use crate::{
         domain::{Actor, AuditAction, PostId, PostStatus},
         error::AppError,
@@ -22,12 +23,11 @@ mod run {
             auth, context, posts,
         },
     };
-    use sqlx::SqliteConnection;
 
     /// One audit event for a workflow change of `ids` (the target when there is one), and the
     /// publish-history entry of each post when the change has one.
     pub async fn record(
-        tx: &mut SqliteConnection,
+        tx: &mut Conn,
         actor: &Actor,
         audited: AuditAction,
         history: Option<&str>,
@@ -61,7 +61,7 @@ mod run {
     pub async fn step(id: i64, step: Step) -> Result<(), AppError> {
         let actor = auth::current_actor().await?;
         let id = PostId(id);
-        let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = context()?.pool.begin_write().await?;
         let (scope, state) = super::super::access::authorize(&mut tx, &actor, step.action, id).await?;
         let status = state.facts.status;
         if !step.from.contains(&status) {
@@ -124,7 +124,7 @@ pub async fn schedule_post(id: i64, #[server(default)] at: String) -> Result<(),
     };
     let actor = auth::current_actor().await?;
     let id = PostId(id);
-    let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = context()?.pool.begin_write().await?;
     let (scope, state) = super::access::authorize(&mut tx, &actor, PostAction::Schedule, id).await?;
     let when = parse_schedule(&at)?;
     match (state.facts.status, &when) {
@@ -134,7 +134,7 @@ pub async fn schedule_post(id: i64, #[server(default)] at: String) -> Result<(),
         }
         (PostStatus::Draft, None) | (PostStatus::Review, _) => {}
     }
-    if !posts::schedule(&mut tx, scope, id, when.as_deref()).await? {
+    if !posts::schedule(&mut tx, scope, id, when).await? {
         return Err(AppError::NotFound);
     }
     let (audited, history) = match when {
@@ -144,7 +144,7 @@ pub async fn schedule_post(id: i64, #[server(default)] at: String) -> Result<(),
     posts::record_publish_event(&mut tx, id, &actor.username, history).await?;
     let event = AuditEvent::new(AuditActor::User(&actor), audited)
         .target("post", id.0)
-        .details(serde_json::json!({ "at": when }));
+        .details(serde_json::json!({ "at": when.map(|w| w.text()) }));
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
     Ok(())
@@ -152,10 +152,8 @@ pub async fn schedule_post(id: i64, #[server(default)] at: String) -> Result<(),
 
 /// `YYYY-MM-DDTHH:MM` in the future, as the stored UTC timestamp; empty clears.
 #[cfg(feature = "ssr")]
-fn parse_schedule(at: &str) -> Result<Option<String>, AppError> {
-    use time::{
-        format_description::well_known::Rfc3339, macros::format_description, OffsetDateTime, PrimitiveDateTime,
-    };
+fn parse_schedule(at: &str) -> Result<Option<crate::ssr::db::Stamp>, AppError> {
+    use time::{macros::format_description, OffsetDateTime, PrimitiveDateTime};
     let at = at.trim();
     if at.is_empty() {
         return Ok(None);
@@ -167,8 +165,7 @@ fn parse_schedule(at: &str) -> Result<Option<String>, AppError> {
     if when <= OffsetDateTime::now_utc() {
         return Err(AppError::invalid("at", "Pick a time in the future."));
     }
-    let stamp = when.format(&Rfc3339).map_err(|e| AppError::internal("format schedule", e))?;
-    Ok(Some(stamp.replace('Z', ".000Z")))
+    Ok(Some(crate::ssr::db::Stamp(when)))
 }
 
 /// Delete a post and its history. Authors: own drafts only; editors and admins: any post.
@@ -181,7 +178,7 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
     };
     let actor = auth::current_actor().await?;
     let id = PostId(id);
-    let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = context()?.pool.begin_write().await?;
     let (scope, _) = super::access::authorize(&mut tx, &actor, PostAction::Delete, id).await?;
     let detail = posts::get(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
     let allowed = post_statuses_allowing(actor.role, PostAction::Delete);
@@ -226,7 +223,7 @@ pub async fn bulk_posts(action: String, #[server(default)] ids: Vec<i64>) -> Res
     // Rows the step may start from, narrowed by what the policy lets this role touch.
     let allowed = post_statuses_allowing(actor.role, action);
     let from: Vec<PostStatus> = from.iter().copied().filter(|s| allowed.contains(s)).collect();
-    let mut tx = context()?.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = context()?.pool.begin_write().await?;
     let changed = match to {
         Some(to) => posts::set_status(&mut tx, scope, &ids, &from, to).await?,
         None => posts::delete(&mut tx, scope, &ids, &from).await?,

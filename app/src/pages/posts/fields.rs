@@ -161,8 +161,8 @@ fn blank() -> PostDetail {
         tag_ids: vec![],
         seo_title: String::new(),
         seo_description: String::new(),
-        created_at: String::new(),
-        updated_at: String::new(),
+        created_at: Default::default(),
+        updated_at: Default::default(),
         published_at: None,
         scheduled_at: None,
     }
