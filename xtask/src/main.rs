@@ -2,6 +2,8 @@
 //! (the wasm target, npm packages, Chromium) and drives cargo, wasm-bindgen (as a library) and
 //! wasm-opt (from the npm `binaryen` package) without downloading anything but packages.
 
+mod postgres;
+
 use anyhow::{bail, Context, Result};
 use std::{
     env, fs,
@@ -77,6 +79,13 @@ fn test() -> Result<()> {
     sh(cargo().args(["fmt", "--all", "--", "--check"]))?;
     lint()?;
     sh(cargo().args(["test", "--locked", "-p", "app", "-p", "server"]))?;
+    // The integration suite and the permission matrix again on PostgreSQL, plus two instances
+    // sharing one database. (The CLI and flood tests drive SQLite files and ran above.)
+    let cluster = postgres::Cluster::start()?;
+    sh(cargo()
+        .args(["test", "--locked", "-p", "server", "--test", "api", "--", "--skip", "cli::", "--skip", "flood::"])
+        .env("INKWARDEN_TEST_POSTGRES", &cluster.url))?;
+    drop(cluster);
     e2e(true)?;
     deploy_checks(&target_dir().join("release").join(OUTPUT_NAME), &target_dir().join("site"))
 }
@@ -209,13 +218,22 @@ fn ensure_chromium() -> Result<()> {
     if Path::new("/usr/bin/chromium").exists() {
         return Ok(());
     }
-    let root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
-    if !root {
+    if !is_root() {
         bail!("Chromium is missing: install Debian's `chromium` package (apt-get install chromium), then run again");
     }
+    apt_install(&["chromium"])
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| o.stdout.trim_ascii() == b"0").unwrap_or(false)
+}
+
+/// `apt-get install` Debian packages, refreshing the package lists once if that fails.
+fn apt_install(packages: &[&str]) -> Result<()> {
     let apt = |args: &[&str]| sh(Command::new("apt-get").args(args).env("DEBIAN_FRONTEND", "noninteractive"));
-    apt(&["install", "-y", "chromium"]).or_else(|_| {
-        apt(&["update"])?;
-        apt(&["install", "-y", "chromium"])
+    let install = [&["install", "-y"][..], packages].concat();
+    apt(&install).or_else(|_| {
+        sh(Command::new("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
+        apt(&install)
     })
 }

@@ -210,7 +210,7 @@ pub fn weekly_counts_sql(from_where: &str, column: &str, first: usize, weeks: us
     (0..weeks)
         .map(|i| {
             let (lo, hi) = (first + 2 * i, first + 2 * i + 1);
-            format!("select {i} as week, count(*) as n {from_where} and {column} >= ${lo} and {column} < ${hi}")
+            format!("select cast({i} as bigint) as week, count(*) as n {from_where} and {column} >= ${lo} and {column} < ${hi}")
         })
         .collect::<Vec<_>>()
         .join(" union all ")

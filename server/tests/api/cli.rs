@@ -165,7 +165,7 @@ fn backup_writes_a_checked_copy_outside_the_served_folder() {
 fn serve_refuses_an_unsafe_or_unclear_configuration() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("data/inkwarden.db").display());
-    let cases: [(&str, &[&str], &str); 5] = [
+    let cases: [(&str, &[&str], &str); 6] = [
         (&url, &["serve", "--addr", "127.0.0.1:0"], "production mode needs --public-url https://"),
         (
             &url,
@@ -183,11 +183,13 @@ fn serve_refuses_an_unsafe_or_unclear_configuration() {
             "DATABASE_URL must start with",
         ),
         ("data/inkwarden.db", &["migrate"], "DATABASE_URL must start with"),
+        ("postgres://inkwarden:secret@127.0.0.1:1/inkwarden", &["migrate"], "cannot reach the PostgreSQL database"),
     ];
     for (db_url, args, message) in cases {
         let out = run(db_url, args);
         assert!(!out.status.success(), "{args:?} started");
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains(":secret@"), "a password is never echoed: {}", stderr(&out));
     }
     // Nothing was created on the way to refusing.
     assert!(!dir.path().join("data").exists());

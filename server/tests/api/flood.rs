@@ -1,27 +1,13 @@
 //! A sign-in flood against the real binary, in a process of its own: the argon2 queue is one
 //! per server process, so the flood must not share it with the other tests.
 
-use crate::helpers::PASSWORD;
+use crate::helpers::{Served, PASSWORD};
 use std::{
-    io::{BufRead, BufReader, Write},
+    io::Write,
     path::Path,
-    process::{Child, Command, Stdio},
-    sync::mpsc,
+    process::{Command, Stdio},
     time::Duration,
 };
-
-/// A running `inkwarden serve`, stopped when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn inkwarden(db: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_inkwarden"));
@@ -29,7 +15,7 @@ fn inkwarden(db: &Path) -> Command {
     cmd
 }
 
-fn serve(db: &Path) -> Server {
+fn serve(db: &Path) -> Served {
     let mut create = inkwarden(db)
         .args(["user", "create", "--username", "ann", "--role", "author", "--password-stdin"])
         .stdin(Stdio::piped())
@@ -38,24 +24,7 @@ fn serve(db: &Path) -> Server {
         .unwrap();
     create.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
     assert!(create.wait().unwrap().success());
-    let mut child = inkwarden(db)
-        .args(["serve", "--addr", "127.0.0.1:0", "--insecure-cookies", "--trusted-proxy", "127.0.0.1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    // Keep draining the server's output so it never blocks on a full pipe.
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(addr) = line.strip_prefix("Inkwarden is listening on ") {
-                let _ = tx.send(addr.to_owned());
-            }
-        }
-    });
-    let base = rx.recv_timeout(Duration::from_secs(60)).expect("the server starts");
-    Server { child, base }
+    Served::start(&format!("sqlite://{}", db.display()), &["--trusted-proxy", "127.0.0.1"])
 }
 
 /// One flooding client: `n` bogus sign-ins in a row from `address`, each answer's status and

@@ -113,6 +113,11 @@ async fn the_database_refuses_to_change_or_remove_audit_rows() {
     let delete = sql!(app, |c| sqlx::query("delete from audit_events").execute(c).await.map(|d| d.rows_affected()));
     assert!(update.unwrap_err().to_string().contains("append-only"));
     assert!(delete.unwrap_err().to_string().contains("append-only"));
+    if app.pool.backend() == app::ssr::db::Backend::Postgres {
+        // Row triggers do not see TRUNCATE; a statement trigger refuses it too.
+        let truncate = sql!(app, |c| sqlx::query("truncate audit_events").execute(c).await.map(|d| d.rows_affected()));
+        assert!(truncate.unwrap_err().to_string().contains("append-only"));
+    }
     assert_eq!(app.count("select count(*) from audit_events where action = 'auth.login_failed'").await, 1);
 }
 

@@ -115,7 +115,8 @@ impl TestApp {
     }
 
     pub async fn count(&self, query: &str) -> i64 {
-        sql!(self, |c| sqlx::query_scalar(query).fetch_one(c).await).unwrap()
+        let query = format!("select cast(({query}) as bigint)");
+        sql!(self, |c| sqlx::query_scalar(&query).fetch_one(c).await).unwrap()
     }
 
     pub async fn audit_count(&self, action: &str) -> i64 {
@@ -177,4 +178,45 @@ where
         out.push(handle.await.expect("task"));
     }
     out
+}
+
+/// A real `inkwarden serve` process on `database_url`, stopped when dropped. Its address comes
+/// from the line it prints; its output keeps being drained so it never blocks on a full pipe.
+pub struct Served {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl Served {
+    pub fn start(database_url: &str, extra: &[&str]) -> Served {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_inkwarden"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--insecure-cookies"])
+            .args(extra)
+            .env("DATABASE_URL", database_url)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the inkwarden binary");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(addr) = line.strip_prefix("Inkwarden is listening on ") {
+                    let _ = tx.send(addr.to_owned());
+                }
+            }
+        });
+        let base = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the server starts");
+        Served { child, base }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -81,11 +81,12 @@ async fn hostile_text_in_every_field_renders_inert_on_every_page() {
     // Slugs are validated too; a legacy row shows what the pages do with one that is not.
     let legacy: i64 = sql!(app, |c| sqlx::query_scalar(
         "insert into posts (title, slug, body, status, author_id, published_at)
-         values ($1, $2, 'Legacy', 'published', $3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) returning id",
+         values ($1, $2, 'Legacy', 'published', $3, $4) returning id",
     )
     .bind(long("zqlgt"))
     .bind(short("zqslg"))
     .bind(author.id.0)
+    .bind(app::ssr::db::Stamp::now())
     .fetch_one(c)
     .await)
     .unwrap();

@@ -11,6 +11,7 @@ mod comments;
 mod flood;
 mod hardening;
 mod hostile;
+mod instances;
 mod matrix;
 mod posts;
 mod sessions;

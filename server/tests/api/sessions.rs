@@ -1,7 +1,10 @@
 //! Sessions: fixation, sign-out, deactivation, role and password changes, all against the real server.
 
 use crate::helpers::*;
-use app::{domain::Role, ssr::users};
+use app::{
+    domain::Role,
+    ssr::{db::Backend, users},
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_id_changes_at_login() {
@@ -40,7 +43,7 @@ async fn the_old_cookie_is_dead_after_logout() {
     assert_eq!(app.post(&client, "/admin/api/auth/logout", &[]).await.status(), 200);
     let replay = app.client().post(app.url("/admin/api/auth/me")).header("cookie", cookie).send().await.unwrap();
     assert_eq!(replay.status(), 401);
-    assert_eq!(app.count("select count(*) from tower_sessions").await, 0);
+    assert_eq!(app.count(&format!("select count(*) from {}", session_table(&app))).await, 0);
     assert_eq!(app.audit_count("auth.logout").await, 1);
 }
 
@@ -108,10 +111,19 @@ async fn a_request_in_flight_that_saves_the_session_after_sign_out_cannot_bring_
     let cookie = session_cookie(&login).unwrap().split(';').next().unwrap().to_owned();
     // What a request that loaded the session before sign-out holds, and writes back (upsert)
     // when it finishes after it: the actor refresh rewrites the record every minute.
-    let in_flight: (String, Vec<u8>, String) =
-        sql!(app, |c| sqlx::query_as("select id, data, expiry_date from tower_sessions").fetch_one(c).await).unwrap();
+    let table = session_table(&app);
+    let saved = format!("select id, data, cast(expiry_date as text) from {table}");
+    let in_flight: (String, Vec<u8>, String) = sql!(app, |c| sqlx::query_as(&saved).fetch_one(c).await).unwrap();
     assert_eq!(app.post(&client, "/admin/api/auth/logout", &[]).await.status(), 200);
-    sql!(app, |c| sqlx::query("insert or replace into tower_sessions (id, data, expiry_date) values ($1, $2, $3)")
+    let expiry = match app.pool.backend() {
+        Backend::Sqlite => "cast($3 as integer)",
+        Backend::Postgres => "cast($3 as timestamptz)",
+    };
+    let upsert = format!(
+        "insert into {table} (id, data, expiry_date) values ($1, $2, {expiry})
+         on conflict (id) do update set data = excluded.data, expiry_date = excluded.expiry_date"
+    );
+    sql!(app, |c| sqlx::query(&upsert)
         .bind(&in_flight.0)
         .bind(&in_flight.1)
         .bind(in_flight.2)
@@ -122,4 +134,12 @@ async fn a_request_in_flight_that_saves_the_session_after_sign_out_cannot_bring_
     let replay = app.client().post(app.url("/admin/api/auth/me")).header("cookie", cookie).send().await.unwrap();
     assert_eq!(replay.status(), 401, "sign-out is final");
     assert_eq!(app.count("select count(*) from staff_sessions").await, 0);
+}
+
+/// The session store's table on the test app's backend.
+fn session_table(app: &TestApp) -> &'static str {
+    match app.pool.backend() {
+        Backend::Sqlite => "tower_sessions",
+        Backend::Postgres => "tower_sessions.session",
+    }
 }
