@@ -32,6 +32,9 @@ pub enum AppError {
     Conflict(String),
     #[error("Too many attempts. Try again in {retry_after} seconds.")]
     TooManyRequests { retry_after: u64 },
+    /// The username or the address is locked out after too many failed sign-ins.
+    #[error("Too many failed sign-ins. Try again in {} minutes.", crate::domain::minutes_to_wait(*.retry_after))]
+    LockedOut { retry_after: u64 },
     /// Too many requests are already waiting for the same scarce resource (password hashing).
     #[error("The server is busy. Try again in {retry_after} seconds.")]
     Busy { retry_after: u64 },
@@ -62,7 +65,7 @@ impl AppError {
             AppError::BadRequest(_) => 400,
             AppError::Conflict(_) => 409,
             AppError::Invalid(_) => 422,
-            AppError::TooManyRequests { .. } => 429,
+            AppError::TooManyRequests { .. } | AppError::LockedOut { .. } => 429,
             AppError::Busy { .. } => 503,
             AppError::Internal => 500,
         }
@@ -71,7 +74,9 @@ impl AppError {
     /// Seconds the caller should wait before trying again (sent as `Retry-After`).
     pub fn retry_after(&self) -> Option<u64> {
         match self {
-            AppError::TooManyRequests { retry_after } | AppError::Busy { retry_after } => Some(*retry_after),
+            AppError::TooManyRequests { retry_after }
+            | AppError::LockedOut { retry_after }
+            | AppError::Busy { retry_after } => Some(*retry_after),
             AppError::Unauthenticated
             | AppError::BadCredentials
             | AppError::Forbidden
@@ -145,6 +150,17 @@ mod tests {
         assert_eq!(AppError::Internal.status(), 500);
         assert_eq!(AppError::Busy { retry_after: 2 }.status(), 503);
         assert_eq!(AppError::Busy { retry_after: 2 }.retry_after(), Some(2));
+    }
+
+    #[test]
+    fn a_lockout_says_how_many_minutes_to_wait_rounded_up() {
+        let locked = AppError::LockedOut { retry_after: 61 };
+        assert_eq!((locked.status(), locked.retry_after()), (429, Some(61)));
+        assert_eq!(locked.to_string(), "Too many failed sign-ins. Try again in 2 minutes.");
+        assert_eq!(
+            AppError::LockedOut { retry_after: 1 }.to_string(),
+            "Too many failed sign-ins. Try again in 1 minutes."
+        );
     }
 
     #[test]

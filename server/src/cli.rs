@@ -11,7 +11,7 @@ use app::{
     policy,
     ssr::{
         audit::{self, AuditActor, AuditEvent},
-        password, setup, users, ServerConfig,
+        password, setup, users, LockoutPolicy, ServerConfig,
     },
 };
 use serde_json::json;
@@ -60,7 +60,15 @@ async fn serve(pool: Pool, args: ServeArgs) -> anyhow::Result<()> {
         addr: args.addr,
         site_root: args.site_root.clone(),
         trusted_proxies: args.trusted_proxies.clone(),
-        server: ServerConfig { insecure_cookies: args.insecure_cookies, ..ServerConfig::default() },
+        server: ServerConfig {
+            insecure_cookies: args.insecure_cookies,
+            lockout: LockoutPolicy {
+                username_failures: args.lockout_user_failures,
+                address_failures: args.lockout_ip_failures,
+                first: std::time::Duration::from_secs(args.lockout_seconds),
+            },
+            ..ServerConfig::default()
+        },
     };
     let app = Application::build(pool.clone(), settings).await?;
     let base = args.public_url.clone().unwrap_or_else(|| format!("http://{}", app.addr()));

@@ -68,6 +68,19 @@ pub struct ServeArgs {
     /// Folder holding the built client (`pkg/` with JS, WASM and CSS).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
+    /// Failed sign-ins of one username, within the lockout period, that lock that username.
+    #[arg(long, env = "INKWARDEN_LOCKOUT_USER_FAILURES", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub lockout_user_failures: u32,
+    /// Failed sign-ins from one address, within the lockout period, that lock that address.
+    #[arg(long, env = "INKWARDEN_LOCKOUT_IP_FAILURES", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub lockout_ip_failures: u32,
+    /// Seconds the first lockout lasts (each further one within a day doubles, at most a day);
+    /// also the window failures are counted in.
+    #[arg(long, env = "INKWARDEN_LOCKOUT_SECONDS", default_value_t = 900,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub lockout_seconds: u64,
     /// Minutes a first-admin setup link stays valid.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1440))]
     pub setup_link_minutes: u32,

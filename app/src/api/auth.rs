@@ -5,11 +5,16 @@ use leptos::prelude::*;
 
 /// Sign in. Anyone may call it; a wrong password and an unknown user answer alike.
 /// On success the browser goes to `next` when it is a safe dashboard path, else `/admin`.
+/// A username or address locked out after failed attempts gets 429 before any hashing, even
+/// with the right password; each failure counts against both (see `ssr::throttle`).
 #[server(prefix = "/admin/api", endpoint = "auth/login")]
 pub async fn login(username: String, password: String, #[server(default)] next: String) -> Result<(), AppError> {
     use crate::{
         domain::{safe_next, AuditAction, MAX_PASSWORD_BYTES},
-        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, password, password::Verdict, users},
+        ssr::{
+            audit, audit::AuditActor, audit::AuditEvent, auth, client_ip, context, password, password::Verdict,
+            throttle, users,
+        },
     };
     let ctx = context()?;
     let username = username.trim().to_lowercase();
@@ -19,16 +24,21 @@ pub async fn login(username: String, password: String, #[server(default)] next: 
     if username.len() > 64 || password.len() > MAX_PASSWORD_BYTES {
         return Err(AppError::BadCredentials);
     }
+    let subjects = throttle::subjects(&username, client_ip());
+    if let Some(retry_after) = throttle::locked_for(&ctx.pool, &subjects).await? {
+        return Err(AppError::LockedOut { retry_after });
+    }
     let user = users::find_by_username(&mut ctx.pool.acquire().await?, &username).await?.filter(|u| u.is_active);
     let verdict = password::verify(password.clone(), user.as_ref().map(|u| u.password_hash.clone())).await?;
     let (user, rehash) = match (user, verdict) {
         (Some(user), Verdict::Valid { rehash }) => (user, rehash),
         (user, _) => {
-            let mut tx = ctx.pool.begin().await?;
+            let mut tx = ctx.pool.begin_write().await?;
             if let Some(u) = &user {
                 users::record_failed_login(&mut tx, u.id).await?;
             }
             audit::record(&mut tx, AuditEvent::new(AuditActor::Anonymous(&username), AuditAction::LoginFailed)).await?;
+            throttle::record_failure(&mut tx, &ctx.config.lockout, &subjects, &username).await?;
             tx.commit().await?;
             return Err(AppError::BadCredentials);
         }
@@ -40,6 +50,7 @@ pub async fn login(username: String, password: String, #[server(default)] next: 
         users::set_password_hash(&mut tx, user.id, h, false).await?;
     }
     users::record_login(&mut tx, user.id).await?;
+    throttle::clear_username(&mut tx, &username).await?;
     let actor = user.actor();
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::LoginSucceeded).target("user", user.id.0);
     audit::record(&mut tx, event).await?;

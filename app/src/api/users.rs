@@ -1,7 +1,7 @@
-//! The staff list (admins).
+//! The staff list and sign-in lockouts (admins).
 
 use crate::{
-    domain::{Page, UserSummary},
+    domain::{Lockout, Page, UserSummary},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -20,4 +20,41 @@ pub async fn list_users(
     require(&actor, Capability::ManageUsers)?;
     let (page, per_page) = super::paging(page, per_page);
     Ok(users::list(&context()?.pool, page, per_page).await?)
+}
+
+/// Sign-in lockouts in force now (usernames and addresses). Admins only.
+#[server(prefix = "/admin/api", endpoint = "users/lockouts")]
+pub async fn list_lockouts() -> Result<Vec<Lockout>, AppError> {
+    use crate::{
+        policy::{require, Capability},
+        ssr::{auth, context, throttle},
+    };
+    let actor = auth::current_actor().await?;
+    require(&actor, Capability::ManageUsers)?;
+    Ok(throttle::active(&context()?.pool).await?)
+}
+
+/// Lift lockout `id` now, audited as `login.unlocked`. Admins only; a lockout that is not in
+/// force (ended, lifted, unknown) is 404.
+#[server(prefix = "/admin/api", endpoint = "users/unlock")]
+pub async fn unlock(id: i64) -> Result<Lockout, AppError> {
+    use crate::{
+        domain::AuditAction,
+        policy::{require, Capability},
+        ssr::{
+            audit::{self, AuditActor, AuditEvent},
+            auth, context, throttle,
+        },
+    };
+    let actor = auth::current_actor().await?;
+    require(&actor, Capability::ManageUsers)?;
+    let mut tx = context()?.pool.begin_write().await?;
+    let lifted = throttle::lift(&mut tx, id, &actor.username).await?.ok_or(AppError::NotFound)?;
+    let details = serde_json::json!({ "kind": lifted.kind, "subject": lifted.subject, "was_until": lifted.until });
+    let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::LoginUnlocked)
+        .target(if lifted.kind == "address" { "address" } else { "username" }, &lifted.subject)
+        .details(details);
+    audit::record(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(lifted)
 }

@@ -33,10 +33,12 @@ pub enum AuditAction {
     TagDeleted,
     CommentsModerated,
     SettingsChanged,
+    LoginLocked,
+    LoginUnlocked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -64,6 +66,8 @@ impl AuditAction {
         AuditAction::TagDeleted,
         AuditAction::CommentsModerated,
         AuditAction::SettingsChanged,
+        AuditAction::LoginLocked,
+        AuditAction::LoginUnlocked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +99,8 @@ impl AuditAction {
             AuditAction::TagDeleted => "tag.deleted",
             AuditAction::CommentsModerated => "comments.moderated",
             AuditAction::SettingsChanged => "settings.changed",
+            AuditAction::LoginLocked => "login.locked",
+            AuditAction::LoginUnlocked => "login.unlocked",
         }
     }
 

@@ -118,3 +118,22 @@ mod validation_tests {
         assert!(username_problem("ann<script>").is_some());
     }
 }
+
+/// A sign-in lockout in force, as admins see it on the Users page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Lockout {
+    pub id: i64,
+    /// `username` or `address`.
+    pub kind: String,
+    /// The lower-cased username typed, or the client address.
+    pub subject: String,
+    pub seconds: i64,
+    pub started_at: Timestamp,
+    pub until: Timestamp,
+}
+
+/// "Try again in N minutes": whole minutes, rounded up, never zero.
+pub fn minutes_to_wait(seconds: u64) -> u64 {
+    seconds.div_ceil(60).max(1)
+}

@@ -10,6 +10,7 @@ pub mod posts;
 pub mod secret;
 pub mod setup;
 pub mod taxonomy;
+pub mod throttle;
 pub mod users;
 
 use crate::error::AppError;
@@ -26,6 +27,24 @@ pub struct ServerConfig {
     pub session_idle: Duration,
     /// A session ends this long after sign-in, however active.
     pub session_absolute: Duration,
+    /// When failed sign-ins lock a username or an address.
+    pub lockout: LockoutPolicy,
+}
+
+/// Failed sign-ins within `first` (the counting window) that lock a username or an address;
+/// the first lockout lasts `first`, each further one of the same subject within a day twice
+/// the one before, at most a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    pub username_failures: u32,
+    pub address_failures: u32,
+    pub first: Duration,
+}
+
+impl Default for LockoutPolicy {
+    fn default() -> Self {
+        Self { username_failures: 5, address_failures: 20, first: Duration::from_secs(15 * 60) }
+    }
 }
 
 impl Default for ServerConfig {
@@ -34,6 +53,7 @@ impl Default for ServerConfig {
             insecure_cookies: false,
             session_idle: Duration::from_secs(2 * 60 * 60),
             session_absolute: Duration::from_secs(12 * 60 * 60),
+            lockout: LockoutPolicy::default(),
         }
     }
 }

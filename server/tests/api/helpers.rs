@@ -51,6 +51,11 @@ impl TestApp {
     }
 
     async fn spawn_configured(insecure_cookies: bool, trusted_proxies: Vec<std::net::IpAddr>) -> TestApp {
+        Self::spawn_server(ServerConfig { insecure_cookies, ..ServerConfig::default() }, trusted_proxies).await
+    }
+
+    /// An app with these server settings (e.g. a lockout of a few seconds).
+    pub async fn spawn_server(server: ServerConfig, trusted_proxies: Vec<std::net::IpAddr>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = database_url(dir.path()).await;
         let pool = connect(&url, 8).await.expect("database");
@@ -58,7 +63,7 @@ impl TestApp {
             addr: "127.0.0.1:0".parse().unwrap(),
             site_root: dir.path().display().to_string(),
             trusted_proxies,
-            server: ServerConfig { insecure_cookies, ..ServerConfig::default() },
+            server,
         };
         let app = Application::build(pool.clone(), settings).await.expect("application");
         let addr = app.addr();

@@ -123,6 +123,18 @@ async fn two_instances_on_one_postgresql_share_sessions_decisions_and_work() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!((a.me(&writer).await, b.me(&writer).await), (401, 401));
 
+    // A sign-in lockout reached through A holds on B, even with the right password.
+    for _ in 0..5 {
+        let res = a
+            .post(&client(), "/admin/api/auth/login", &[("username", "author"), ("password", "not the password")])
+            .await;
+        assert_eq!(res.status(), 401);
+    }
+    let res =
+        b.post(&client(), "/admin/api/auth/login", &[("username", "author"), ("password", &staff["author"])]).await;
+    assert_eq!(res.status(), 429, "locked on A, so locked on B");
+    assert!(res.headers().contains_key("retry-after"));
+
     // Two editors publish the same post at the same moment, one through each instance.
     let admin = client();
     a.sign_in(&admin, "admin", &staff["admin"]).await;

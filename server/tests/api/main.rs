@@ -12,6 +12,7 @@ mod flood;
 mod hardening;
 mod hostile;
 mod instances;
+mod lockout;
 mod matrix;
 mod posts;
 mod sessions;

@@ -36,6 +36,8 @@ struct Cell {
     category: i64,
     tag: i64,
     comment: i64,
+    /// A sign-in lockout in force.
+    lockout: i64,
 }
 
 type Form = fn(&Cell) -> Vec<(&'static str, String)>;
@@ -119,6 +121,9 @@ fn tag_id(c: &Cell) -> Vec<(&'static str, String)> {
 fn approve_comment(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("action", "approve".into()), ("ids[]", c.comment.to_string())]
 }
+fn lockout_id(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", c.lockout.to_string())]
+}
 fn slug(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("slug", c.slug.clone())]
 }
@@ -133,6 +138,8 @@ const MATRIX: &[Row] = &[
     Row { path: "/admin/api/setup/create-admin",      post: Draft, form: guessed_setup_token, expect: [409; 6], audit: None },
     Row { path: "/admin/api/profile/change-password", post: Draft, form: change_own_password, expect: STAFF, audit: Some("user.password_changed") },
     Row { path: "/admin/api/users/list",              post: Draft, form: nothing,             expect: ADMINS, audit: None },
+    Row { path: "/admin/api/users/lockouts",          post: Draft, form: nothing,             expect: ADMINS, audit: None },
+    Row { path: "/admin/api/users/unlock",            post: Draft, form: lockout_id,          expect: ADMINS, audit: Some("login.unlocked") },
     Row { path: "/admin/api/audit/list",              post: Draft, form: nothing,             expect: ADMINS, audit: None },
     Row { path: "/admin/api/posts/list",              post: Draft, form: nothing,             expect: STAFF, audit: None },
     Row { path: "/admin/api/posts/authors",           post: Draft, form: nothing,             expect: STAFF, audit: None },
@@ -216,12 +223,16 @@ async fn data(app: &TestApp) -> Vec<String> {
         "select cast(id as text) || name || slug from tags order by id",
         "select cast(count(*) as text) || '/' || cast((select count(*) from publish_events) as text) from post_revisions",
         "select cast(comment_id as text) || status from comment_states order by comment_id",
+        "select cast(id as text) || subject || cast(until as text) from lockouts order by id",
     ] {
         let rows: Vec<String> = sql!(app, |c| sqlx::query_scalar(sql).fetch_all(c).await).unwrap();
         seen.push(rows.join("|"));
     }
     seen
 }
+
+/// The ids `fixture` created: post, slug, revision, category, tag, comment, lockout.
+type Fixture = (i64, String, i64, i64, i64, i64, i64);
 
 /// The state a cell compares before and after its request.
 #[derive(PartialEq)]
@@ -264,7 +275,7 @@ fn judge(row: &Row, status: u16, before: &Snapshot, after: &Snapshot) -> Option<
     }
 }
 
-async fn fixture(app: &TestApp, owner: &TestUser, status: PostStatus, n: usize) -> (i64, String, i64, i64, i64, i64) {
+async fn fixture(app: &TestApp, owner: &TestUser, status: PostStatus, n: usize) -> Fixture {
     let one =
         |sql: String| async move { sql!(app, |c| sqlx::query_scalar::<_, i64>(&sql).fetch_one(c).await).unwrap() };
     let category = one(format!("insert into categories (name, slug) values ('Cat {n}', 'cat-{n}') returning id")).await;
@@ -285,7 +296,12 @@ async fn fixture(app: &TestApp, owner: &TestUser, status: PostStatus, n: usize) 
     let comment =
         one(format!("insert into comments (post_id, author_name, body) values ({post}, 'Reader', 'Hi') returning id"))
             .await;
-    (post, slug, revision, category, tag, comment)
+    let lockout = one(format!(
+        "insert into lockouts (kind, subject, seconds, started_at, until)
+         values ('username', 'locked{n}', 900, '2026-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z') returning id"
+    ))
+    .await;
+    (post, slug, revision, category, tag, comment, lockout)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -299,10 +315,10 @@ async fn every_server_function_answers_every_caller_as_the_matrix_says() {
         for (c, caller) in callers {
             n += 1;
             let owner = app.create_user(&format!("owner{n}"), Role::Author).await;
-            let (post, slug, revision, category, tag, comment) = fixture(&app, &owner, row.post, n).await;
+            let (post, slug, revision, category, tag, comment, lockout) = fixture(&app, &owner, row.post, n).await;
             let (client, user) = caller_client(&app, caller, &format!("caller{n}"), &owner).await;
             let post = if caller == Caller::MissingPost { post + 1_000_000 } else { post };
-            let cell = Cell { user, post, slug, revision, category, tag, comment };
+            let cell = Cell { user, post, slug, revision, category, tag, comment, lockout };
             let before = snapshot(&app).await;
             let form = (row.form)(&cell);
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -1,0 +1,226 @@
+//! Sign-in throttling: failed attempts counted per submitted username and per client address,
+//! and the lockouts they cause. Everything is in the database, so it holds across restarts and
+//! on every instance. A locked attempt is refused before any password hashing.
+
+use super::{
+    audit::{self, AuditActor, AuditEvent},
+    db::{Backend, Conn, Pool, Stamp},
+    LockoutPolicy,
+};
+use crate::{
+    domain::{AuditAction, Lockout},
+    on_db,
+};
+use std::net::IpAddr;
+
+/// The longest lockout, however many came before.
+const LONGEST: i64 = 24 * 60 * 60;
+/// How far back earlier lockouts make the next one longer.
+const MEMORY: i64 = 24 * 60 * 60;
+
+/// What a failed sign-in is counted against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Username(String),
+    Address(IpAddr),
+}
+
+impl Subject {
+    fn kind(&self) -> &'static str {
+        match self {
+            Subject::Username(_) => "username",
+            Subject::Address(_) => "address",
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Subject::Username(name) => name.clone(),
+            Subject::Address(ip) => ip.to_string(),
+        }
+    }
+
+    fn threshold(&self, policy: &LockoutPolicy) -> i64 {
+        i64::from(match self {
+            Subject::Username(_) => policy.username_failures,
+            Subject::Address(_) => policy.address_failures,
+        })
+    }
+}
+
+/// The subjects an attempt is counted against: the typed username, and the address if known.
+pub fn subjects(username: &str, ip: Option<IpAddr>) -> Vec<Subject> {
+    let mut all = vec![Subject::Username(username.to_owned())];
+    all.extend(ip.map(Subject::Address));
+    all
+}
+
+/// Seconds until the longest lockout in force on any of `subjects` ends, if one is.
+pub async fn locked_for(pool: &Pool, subjects: &[Subject]) -> Result<Option<u64>, sqlx::Error> {
+    let now = Stamp::now();
+    let mut longest: Option<u64> = None;
+    let mut conn = pool.acquire().await?;
+    for subject in subjects {
+        let until: Option<crate::domain::Timestamp> = on_db!(&mut conn, |c| {
+            sqlx::query_scalar("select max(until) from lockouts where kind = $1 and subject = $2 and until > $3")
+                .bind(subject.kind())
+                .bind(subject.text())
+                .bind(now)
+                .fetch_one(c)
+                .await?
+        });
+        if let Some(left) = until.and_then(|u| seconds_between(now, &u)) {
+            longest = Some(longest.map_or(left, |l| l.max(left)));
+        }
+    }
+    Ok(longest)
+}
+
+/// Whole seconds from `now` to the stored moment `until`, rounded up; `None` when past.
+fn seconds_between(now: Stamp, until: &str) -> Option<u64> {
+    let left = (parse_stamp(until)?.0 - now.0).as_seconds_f64().ceil();
+    (left > 0.0).then_some(left as u64)
+}
+
+/// Count one failed sign-in against each subject, on the caller's transaction (which also
+/// writes the failure's audit event). A subject that reaches its threshold within the window is
+/// locked, with a `login.locked` event; a subject already locked is not locked again.
+/// SQLite callers hold the write lock (`begin_write`); on PostgreSQL a transaction-scoped
+/// advisory lock per subject keeps two instances from both counting to the threshold.
+pub async fn record_failure(
+    conn: &mut Conn,
+    policy: &LockoutPolicy,
+    subjects: &[Subject],
+    typed: &str,
+) -> Result<(), sqlx::Error> {
+    let now = Stamp::now();
+    let window = policy.first.as_secs().min(LONGEST as u64) as i64;
+    for subject in subjects {
+        let (kind, text) = (subject.kind(), subject.text());
+        let postgres = conn.backend() == Backend::Postgres;
+        let started: Option<i64> = on_db!(conn, |c| {
+            if postgres {
+                sqlx::query("select pg_advisory_xact_lock(2, hashtext($1))")
+                    .bind(format!("{kind}:{text}"))
+                    .execute(&mut *c)
+                    .await?;
+            }
+            // Old failures no longer count for anything.
+            sqlx::query("delete from sign_in_failures where kind = $1 and subject = $2 and failed_at <= $3")
+                .bind(kind)
+                .bind(&text)
+                .bind(Stamp::from_now(-window))
+                .execute(&mut *c)
+                .await?;
+            sqlx::query("insert into sign_in_failures (kind, subject, failed_at) values ($1, $2, $3)")
+                .bind(kind)
+                .bind(&text)
+                .bind(now)
+                .execute(&mut *c)
+                .await?;
+            // Failures count from the end of the last lockout, so one that just ended does
+            // not start again on the next mistake.
+            let (locked_now, last_end, recent): (i64, Option<crate::domain::Timestamp>, i64) = sqlx::query_as(
+                "select count(*) filter (where until > $3), max(until), count(*) filter (where started_at > $4)
+                 from lockouts where kind = $1 and subject = $2",
+            )
+            .bind(kind)
+            .bind(&text)
+            .bind(now)
+            .bind(Stamp::from_now(-MEMORY))
+            .fetch_one(&mut *c)
+            .await?;
+            if locked_now > 0 {
+                None
+            } else {
+                let floor = Stamp::from_now(-window);
+                let since = last_end.and_then(|end| parse_stamp(&end)).map_or(floor, |end| end.max(floor));
+                let failures: i64 = sqlx::query_scalar(
+                    "select count(*) from sign_in_failures where kind = $1 and subject = $2 and failed_at > $3",
+                )
+                .bind(kind)
+                .bind(&text)
+                .bind(since)
+                .fetch_one(&mut *c)
+                .await?;
+                if failures < subject.threshold(policy) {
+                    None
+                } else {
+                    let seconds = (window << recent.min(20)).min(LONGEST);
+                    sqlx::query(
+                        "insert into lockouts (kind, subject, seconds, started_at, until) values ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(kind)
+                    .bind(&text)
+                    .bind(seconds)
+                    .bind(now)
+                    .bind(Stamp::from_now(seconds))
+                    .execute(&mut *c)
+                    .await?;
+                    Some(seconds)
+                }
+            }
+        });
+        if let Some(seconds) = started {
+            let details = serde_json::json!({ "kind": kind, "subject": text, "seconds": seconds });
+            let event = AuditEvent::new(AuditActor::Anonymous(typed), AuditAction::LoginLocked)
+                .target(kind, &text)
+                .details(details);
+            audit::record(conn, event).await?;
+        }
+    }
+    Ok(())
+}
+
+fn parse_stamp(text: &str) -> Option<Stamp> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok().map(Stamp)
+}
+
+/// Forget the failures of `username` (a successful sign-in); the address's stay.
+pub async fn clear_username(conn: &mut Conn, username: &str) -> Result<(), sqlx::Error> {
+    on_db!(conn, |c| {
+        sqlx::query("delete from sign_in_failures where kind = 'username' and subject = $1")
+            .bind(username)
+            .execute(c)
+            .await
+            .map(drop)
+    })
+}
+
+/// Lockouts in force now, longest remaining first.
+pub async fn active(pool: &Pool) -> Result<Vec<Lockout>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    on_db!(&mut conn, |c| {
+        sqlx::query_as(
+            "select id, kind, subject, seconds, started_at, until from lockouts where until > $1
+             order by until desc, id desc limit 500",
+        )
+        .bind(Stamp::now())
+        .fetch_all(c)
+        .await
+    })
+}
+
+/// End lockout `id` now (an admin lifted it), returning it as it was, or `None` when it is not
+/// in force. It still counts towards the length of the next lockout of the same subject.
+pub async fn lift(conn: &mut Conn, id: i64, by: &str) -> Result<Option<Lockout>, sqlx::Error> {
+    let now = Stamp::now();
+    on_db!(conn, |c| {
+        let lockout: Option<Lockout> = sqlx::query_as(
+            "select id, kind, subject, seconds, started_at, until from lockouts where id = $1 and until > $2",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(&mut *c)
+        .await?;
+        if lockout.is_some() {
+            sqlx::query("update lockouts set until = $2, lifted_at = $2, lifted_by = $3 where id = $1")
+                .bind(id)
+                .bind(now)
+                .bind(by)
+                .execute(&mut *c)
+                .await?;
+        }
+        Ok(lockout)
+    })
+}

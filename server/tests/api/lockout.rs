@@ -1,0 +1,170 @@
+//! Sign-in throttling against the real server: lockouts per username and per address, with the
+//! lockout period shortened by configuration so the tests can watch one end and the next double.
+
+use crate::helpers::*;
+use app::{
+    domain::Role,
+    ssr::{LockoutPolicy, ServerConfig},
+};
+use reqwest::Client;
+use std::time::{Duration, Instant};
+
+/// An app whose first lockout lasts `seconds`, after 5 failures of a username or 8 of an address.
+async fn spawn(seconds: u64, trusted: Vec<std::net::IpAddr>) -> TestApp {
+    let lockout = LockoutPolicy { username_failures: 5, address_failures: 8, first: Duration::from_secs(seconds) };
+    TestApp::spawn_server(ServerConfig { insecure_cookies: true, lockout, ..ServerConfig::default() }, trusted).await
+}
+
+async fn attempt(
+    app: &TestApp,
+    client: &Client,
+    username: &str,
+    password: &str,
+    from: Option<&str>,
+) -> (u16, Option<u64>, String) {
+    let mut req = client.post(app.url("/admin/api/auth/login")).form(&[
+        ("username", username),
+        ("password", password),
+        ("next", ""),
+    ]);
+    if let Some(ip) = from {
+        req = req.header("x-forwarded-for", ip);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let retry = res.headers().get("retry-after").map(|v| v.to_str().unwrap().parse().unwrap());
+    (status, retry, res.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_failures_lock_a_username_even_against_the_right_password_and_the_next_lockout_doubles() {
+    let app = spawn(3, vec![]).await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let client = app.client();
+    for _ in 0..4 {
+        assert_eq!(attempt(&app, &client, "Ann", "wrong password!", None).await.0, 401);
+    }
+    assert_eq!(app.audit_count("login.locked").await, 0);
+    assert_eq!(
+        attempt(&app, &client, "ann", "wrong password!", None).await.0,
+        401,
+        "the fifth failure itself is judged"
+    );
+    assert_eq!(app.audit_count("login.locked").await, 1, "the lockout starts, audited once");
+
+    let (status, retry, body) = attempt(&app, &client, "ann", &ann.password, None).await;
+    assert_eq!(status, 429, "locked even with the right password");
+    assert!(matches!(retry, Some(1..=3)), "Retry-After {retry:?}");
+    assert!(body.contains("LockedOut"), "{body}");
+    for _ in 0..3 {
+        assert_eq!(attempt(&app, &client, "ann", "wrong password!", None).await.0, 429);
+    }
+    assert_eq!(app.audit_count("login.locked").await, 1, "refused attempts neither lock again nor lengthen it");
+    assert_eq!(app.count("select count(*) from lockouts").await, 1);
+    assert_eq!(app.audit_count("auth.login").await, 0);
+
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(attempt(&app, &client, "ann", &ann.password, None).await.0, 200, "over after its length");
+    // The success cleared the username's count: four more failures do not lock it again.
+    for _ in 0..4 {
+        assert_eq!(attempt(&app, &app.client(), "ann", "wrong password!", None).await.0, 401);
+    }
+    assert_eq!(app.audit_count("login.locked").await, 1);
+    // The fifth does, for twice as long (a second lockout within a day).
+    assert_eq!(attempt(&app, &app.client(), "ann", "wrong password!", None).await.0, 401);
+    let (status, retry, _) = attempt(&app, &app.client(), "ann", &ann.password, None).await;
+    assert_eq!(status, 429);
+    assert!(matches!(retry, Some(4..=6)), "the second lockout doubles: Retry-After {retry:?}");
+    assert_eq!(app.count("select count(*) from lockouts where seconds = 6").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_username_locks_the_same_way_so_a_lockout_tells_nothing() {
+    let app = spawn(60, vec![]).await;
+    app.create_user("ann", Role::Author).await;
+    let mut answers = Vec::new();
+    for name in ["ann", "ghost"] {
+        for _ in 0..5 {
+            attempt(&app, &app.client(), name, "wrong password!", None).await;
+        }
+        let (status, retry, body) = attempt(&app, &app.client(), name, "wrong password!", None).await;
+        answers.push((status, retry.map(|r| r > 50), body));
+    }
+    assert_eq!(answers[0], answers[1], "existing and unknown usernames answer alike");
+    assert_eq!(answers[0].0, 429);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_attempt_runs_no_password_hashing() {
+    let app = spawn(60, vec![]).await;
+    app.create_user("ann", Role::Author).await;
+    let client = app.client();
+    let mut judged = Duration::MAX;
+    for _ in 0..5 {
+        let started = Instant::now();
+        assert_eq!(attempt(&app, &client, "ann", "wrong password!", None).await.0, 401);
+        judged = judged.min(started.elapsed());
+    }
+    let mut refused = Duration::MAX;
+    for _ in 0..5 {
+        let started = Instant::now();
+        assert_eq!(attempt(&app, &client, "ann", "wrong password!", None).await.0, 429);
+        refused = refused.min(started.elapsed());
+    }
+    // argon2 at OWASP parameters costs tens of milliseconds; a refusal is a couple of queries.
+    assert!(refused * 4 < judged, "locked attempt {refused:?} vs judged attempt {judged:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_is_locked_across_usernames_and_forged_forwarding_headers_do_not_escape_it() {
+    // No trusted proxy: the address is the connection's, whatever X-Forwarded-For says.
+    let app = spawn(60, vec![]).await;
+    let ann = app.create_user("ann", Role::Author).await;
+    for i in 0..8 {
+        let forged = format!("203.0.113.{i}");
+        let (status, ..) = attempt(&app, &app.client(), &format!("user{i}"), "wrong password!", Some(&forged)).await;
+        assert_eq!(status, 401);
+    }
+    let (status, ..) = attempt(&app, &app.client(), "ann", &ann.password, Some("198.51.100.9")).await;
+    assert_eq!(status, 429, "the address is locked, for every username and every forged header");
+    assert_eq!(app.count("select count(*) from lockouts where kind = 'address' and subject = '127.0.0.1'").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_one_client_address_is_locked_and_another_still_signs_in() {
+    let app = spawn(60, vec!["127.0.0.1".parse().unwrap()]).await;
+    let ann = app.create_user("ann", Role::Author).await;
+    for i in 0..8 {
+        attempt(&app, &app.client(), &format!("user{i}"), "wrong password!", Some("198.51.100.66")).await;
+    }
+    let locked = attempt(&app, &app.client(), "ann", &ann.password, Some("198.51.100.66")).await;
+    assert_eq!(locked.0, 429);
+    let other = attempt(&app, &app.client(), "ann", &ann.password, Some("203.0.113.7")).await;
+    assert_eq!(other.0, 200, "a lockout of one address leaves the others alone");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sees_the_lockout_and_lifts_it_and_that_is_audited() {
+    let app = spawn(600, vec!["127.0.0.1".parse().unwrap()]).await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let admin = app.signed_in(&ada).await;
+    for _ in 0..5 {
+        attempt(&app, &app.client(), "ann", "wrong password!", Some("198.51.100.1")).await;
+    }
+    let res = app.post(&admin, "/admin/api/users/lockouts", &[]).await;
+    assert_eq!(res.status(), 200);
+    let lockouts: serde_json::Value = res.json().await.unwrap();
+    let rows = lockouts.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{lockouts}");
+    assert_eq!((rows[0]["kind"].as_str(), rows[0]["subject"].as_str()), (Some("username"), Some("ann")));
+    let id = rows[0]["id"].to_string();
+
+    let author = app.signed_in(&app.create_user("bob", Role::Author).await).await;
+    assert_eq!(app.post(&author, "/admin/api/users/unlock", &[("id", &id)]).await.status(), 403);
+    assert_eq!(app.post(&admin, "/admin/api/users/unlock", &[("id", &id)]).await.status(), 200);
+    assert_eq!(app.post(&admin, "/admin/api/users/unlock", &[("id", &id)]).await.status(), 404, "already lifted");
+    assert_eq!(app.audit_count("login.unlocked").await, 1);
+    let (status, ..) = attempt(&app, &app.client(), "ann", &ann.password, Some("198.51.100.2")).await;
+    assert_eq!(status, 200, "lifted: the right password works again");
+}
