@@ -11,7 +11,7 @@ use app::{
     policy,
     ssr::{
         audit::{self, AuditActor, AuditEvent},
-        password, setup, users, LockoutPolicy, ServerConfig,
+        password, sessions, setup, users, LockoutPolicy, ServerConfig,
     },
 };
 use serde_json::json;
@@ -131,6 +131,7 @@ async fn user(pool: &Pool, command: UserCommand) -> anyhow::Result<()> {
             let hash = new_password_hash(&user.username).await?;
             let mut tx = pool.begin().await?;
             users::set_password_hash(&mut tx, user.id, &hash, true).await?;
+            sessions::end_all(&mut tx, user.id, None).await?;
             audit::record(&mut tx, cli_event(AuditAction::PasswordReset, user.id.0)).await?;
             tx.commit().await?;
             println!("Password of {} reset; their sessions have ended.", user.username);
@@ -163,6 +164,7 @@ async fn deactivate(pool: &Pool, username: &str) -> anyhow::Result<()> {
     let admins = users::count_active_admins(&mut tx).await?;
     policy::check_deactivation(None, user.id, user.role, user.is_active, admins).map_err(|e| anyhow::anyhow!("{e}"))?;
     users::deactivate(&mut tx, user.id).await?;
+    sessions::end_all(&mut tx, user.id, None).await?;
     audit::record(&mut tx, cli_event(AuditAction::UserDeactivated, user.id.0)).await?;
     tx.commit().await?;
     println!("{} is deactivated; their sessions have ended.", user.username);

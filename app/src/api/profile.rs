@@ -1,6 +1,6 @@
-//! One's own account: the profile and changing one's own password.
+//! One's own account: the profile, changing one's own password, and one's signed-in sessions.
 
-use crate::error::AppError;
+use crate::{domain::SessionInfo, error::AppError};
 use leptos::prelude::*;
 
 /// Change one's own password; every other session of the user ends. Any signed-in user.
@@ -13,7 +13,9 @@ pub async fn change_password(
     use crate::{
         domain::{password_problem, AuditAction},
         policy::{require, Capability},
-        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, password, password::Verdict, users},
+        ssr::{
+            audit, audit::AuditActor, audit::AuditEvent, auth, context, password, password::Verdict, sessions, users,
+        },
     };
     let user = auth::current_user().await?;
     let actor = user.actor();
@@ -30,12 +32,74 @@ pub async fn change_password(
     }
     let hash = password::hash(new_password).await?;
     let ctx = context()?;
+    let session = auth::session().await?;
+    let current = auth::current_token(&session).await?;
     let mut tx = ctx.pool.begin().await?;
     let epoch = users::set_password_hash(&mut tx, actor.id, &hash, true).await?;
+    sessions::end_all(&mut tx, actor.id, current.as_deref()).await?;
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::PasswordChanged).target("user", actor.id.0);
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
-    let session = auth::session().await?;
     session.cycle_id().await.map_err(|e| AppError::internal("session", e))?;
     auth::adopt_epoch(&session, epoch).await
+}
+
+/// One's own signed-in sessions (device, address, times, which is this one). Any signed-in user.
+#[server(prefix = "/admin/api", endpoint = "profile/sessions/list")]
+pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
+    use crate::{
+        policy::{require, Capability},
+        ssr::{auth, context, sessions},
+    };
+    let actor = auth::current_actor().await?;
+    require(&actor, Capability::UseDashboard)?;
+    let ctx = context()?;
+    let current = auth::current_token(&auth::session().await?).await?.unwrap_or_default();
+    Ok(sessions::list(&ctx.pool, actor.id, &current, ctx.config.session_idle.as_secs()).await?)
+}
+
+/// End one of one's own sessions by its handle (that browser is signed out at its next
+/// request). Another user's handle, or an unknown one, is 404.
+#[server(prefix = "/admin/api", endpoint = "profile/sessions/end")]
+pub async fn end_session(id: String) -> Result<(), AppError> {
+    use crate::{
+        domain::AuditAction,
+        policy::{require, Capability},
+        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, sessions},
+    };
+    let actor = auth::current_actor().await?;
+    require(&actor, Capability::UseDashboard)?;
+    let mut tx = context()?.pool.begin().await?;
+    if !sessions::end_one(&mut tx, actor.id, &id).await? {
+        return Err(AppError::NotFound);
+    }
+    let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::SessionsEnded)
+        .target("user", actor.id.0)
+        .details(serde_json::json!({ "sessions": [id] }));
+    audit::record(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// End every one of one's own sessions but this one. Returns how many ended.
+#[server(prefix = "/admin/api", endpoint = "profile/sessions/end-others")]
+pub async fn end_other_sessions() -> Result<u64, AppError> {
+    use crate::{
+        domain::AuditAction,
+        policy::{require, Capability},
+        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, sessions},
+    };
+    let actor = auth::current_actor().await?;
+    require(&actor, Capability::UseDashboard)?;
+    let current = auth::current_token(&auth::session().await?).await?;
+    let mut tx = context()?.pool.begin().await?;
+    let ended = sessions::end_all(&mut tx, actor.id, current.as_deref()).await?;
+    if ended > 0 {
+        let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::SessionsEnded)
+            .target("user", actor.id.0)
+            .details(serde_json::json!({ "count": ended, "kept_current": true }));
+        audit::record(&mut tx, event).await?;
+    }
+    tx.commit().await?;
+    Ok(ended)
 }

@@ -58,3 +58,34 @@ pub async fn unlock(id: i64) -> Result<Lockout, AppError> {
     tx.commit().await?;
     Ok(lifted)
 }
+
+/// End every session of user `id` (they are signed out everywhere at their next request).
+/// Admins only; returns how many ended.
+#[server(prefix = "/admin/api", endpoint = "users/end-sessions")]
+pub async fn end_user_sessions(id: i64) -> Result<u64, AppError> {
+    use crate::{
+        domain::{AuditAction, UserId},
+        policy::{require, Capability},
+        ssr::{
+            audit::{self, AuditActor, AuditEvent},
+            auth, context, sessions, users,
+        },
+    };
+    let actor = auth::current_actor().await?;
+    require(&actor, Capability::ManageUsers)?;
+    let ctx = context()?;
+    let mut tx = ctx.pool.begin().await?;
+    if !users::exists(&mut tx, UserId(id)).await? {
+        return Err(AppError::NotFound);
+    }
+    let ended = sessions::end_all(&mut tx, UserId(id), None).await?;
+    if ended == 0 {
+        return Ok(0);
+    }
+    let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::SessionsEnded)
+        .target("user", id)
+        .details(serde_json::json!({ "count": ended }));
+    audit::record(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(ended)
+}

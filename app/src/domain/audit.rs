@@ -35,10 +35,11 @@ pub enum AuditAction {
     SettingsChanged,
     LoginLocked,
     LoginUnlocked,
+    SessionsEnded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -68,6 +69,7 @@ impl AuditAction {
         AuditAction::SettingsChanged,
         AuditAction::LoginLocked,
         AuditAction::LoginUnlocked,
+        AuditAction::SessionsEnded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -101,6 +103,7 @@ impl AuditAction {
             AuditAction::SettingsChanged => "settings.changed",
             AuditAction::LoginLocked => "login.locked",
             AuditAction::LoginUnlocked => "login.unlocked",
+            AuditAction::SessionsEnded => "user.sessions_ended",
         }
     }
 

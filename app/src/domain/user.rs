@@ -137,3 +137,78 @@ pub struct Lockout {
 pub fn minutes_to_wait(seconds: u64) -> u64 {
     seconds.div_ceil(60).max(1)
 }
+
+/// One signed-in session of the current user, as their profile page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// Names the session in requests; derived from its secret, never the cookie value.
+    pub handle: String,
+    /// e.g. "Firefox on Linux".
+    pub device: String,
+    pub ip: Option<String>,
+    pub signed_in_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+/// A short label for a browser from its `User-Agent`: browser and system, or "Unknown device".
+/// Only a hint for people recognising their own sessions; nothing relies on it.
+pub fn device_label(user_agent: &str) -> String {
+    let ua = user_agent;
+    let browser = if ua.contains("Edg/") {
+        Some("Edge")
+    } else if ua.contains("OPR/") || ua.contains("Opera") {
+        Some("Opera")
+    } else if ua.contains("Firefox/") {
+        Some("Firefox")
+    } else if ua.contains("Chrome/") || ua.contains("Chromium/") || ua.contains("CriOS/") {
+        Some("Chrome")
+    } else if ua.contains("Safari/") {
+        Some("Safari")
+    } else if ua.starts_with("curl/") {
+        Some("curl")
+    } else {
+        None
+    };
+    let system = if ua.contains("Android") {
+        Some("Android")
+    } else if ua.contains("iPhone") || ua.contains("iPad") {
+        Some("iOS")
+    } else if ua.contains("Windows") {
+        Some("Windows")
+    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
+        Some("macOS")
+    } else if ua.contains("CrOS") {
+        Some("ChromeOS")
+    } else if ua.contains("Linux") {
+        Some("Linux")
+    } else {
+        None
+    };
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), None) => b.to_owned(),
+        (None, Some(s)) => format!("Browser on {s}"),
+        (None, None) => "Unknown device".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod device_tests {
+    use super::device_label;
+
+    #[test]
+    fn common_browsers_get_a_readable_label() {
+        let chrome =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+        assert_eq!(device_label(chrome), "Chrome on Linux");
+        let firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        assert_eq!(device_label(firefox), "Firefox on Windows");
+        let safari = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5 Mobile/15E148 Safari/604.1";
+        assert_eq!(device_label(safari), "Safari on iOS");
+        let edge = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/126.0 Safari/537.36 Edg/126.0";
+        assert_eq!(device_label(edge), "Edge on Windows");
+        assert_eq!(device_label(""), "Unknown device");
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::query_number;
 use crate::{
-    api::users::{list_lockouts, list_users, Unlock},
+    api::users::{list_lockouts, list_users, EndUserSessions, Unlock},
     components::{ErrorNotice, Pager},
     domain::{Lockout, UserSummary},
 };
@@ -15,6 +15,15 @@ use leptos_meta::Title;
 pub fn UsersPage() -> impl IntoView {
     let (page, per_page) = (query_number("page"), query_number("per_page"));
     let users = Resource::new(move || (page(), per_page()), |(p, n)| list_users(p, n));
+    let end_sessions = ServerAction::<EndUserSessions>::new();
+    let ended = move || {
+        end_sessions.value().get().map(|result| match result {
+            Ok(n) => Either::Left(view! {
+                <p class="toast" role="status">{format!("Ended {n} session{}.", if n == 1 { "" } else { "s" })}</p>
+            }),
+            Err(error) => Either::Right(view! { <ErrorNotice error/> }),
+        })
+    };
     view! {
         <Title text="Users"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -23,7 +32,8 @@ pub fn UsersPage() -> impl IntoView {
                     Ok(list) => Either::Left(view! {
                         <h1>"Users"</h1>
                         <p class="hint">"Accounts are created and changed with " <code>"inkwarden user"</code> " on the server."</p>
-                        <UserTable rows=list.rows.clone()/>
+                        {ended}
+                        <UserTable rows=list.rows.clone() end_sessions/>
                         <Pager page=list.page page_count=list.page_count() total=list.total per_page=list.per_page/>
                         <Lockouts/>
                     }),
@@ -35,10 +45,19 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 #[component]
-fn UserTable(rows: Vec<UserSummary>) -> impl IntoView {
+fn UserTable(rows: Vec<UserSummary>, end_sessions: ServerAction<EndUserSessions>) -> impl IntoView {
     let rows = rows
         .into_iter()
         .map(|u| {
+            let id = u.id.0;
+            let question = format!("Sign {} out everywhere?", u.username);
+            let confirm = move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                if window().confirm_with_message(&question).unwrap_or(false) {
+                    end_sessions.dispatch(EndUserSessions { id });
+                }
+            };
+            let label = format!("End every session of {}", u.username);
             view! {
                 <tr>
                     <td>{u.username}</td>
@@ -46,6 +65,12 @@ fn UserTable(rows: Vec<UserSummary>) -> impl IntoView {
                     <td>{if u.is_active { "Active" } else { "Deactivated" }}</td>
                     <td>{u.last_login_at.map(String::from).unwrap_or_else(|| "never".into())}</td>
                     <td>{u.created_at.0}</td>
+                    <td>
+                        <form method="post" action="/admin/api/users/end-sessions" on:submit=confirm>
+                            <input type="hidden" name="id" value=id/>
+                            <button type="submit" class="danger" aria-label=label>"End sessions"</button>
+                        </form>
+                    </td>
                 </tr>
             }
         })
@@ -56,6 +81,7 @@ fn UserTable(rows: Vec<UserSummary>) -> impl IntoView {
             <thead><tr>
                 <th scope="col">"Username"</th><th scope="col">"Role"</th><th scope="col">"Status"</th>
                 <th scope="col">"Last sign-in (UTC)"</th><th scope="col">"Created (UTC)"</th>
+                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>

@@ -45,8 +45,16 @@ pub async fn session() -> Result<Session, AppError> {
 /// that it commits with the sign-in's audit event. Hand it to [`start`] after the commit.
 pub async fn open(conn: &mut Conn, user: &UserRecord) -> Result<String, AppError> {
     let token = super::secret::generate();
-    users::open_session(conn, user.id, &token, super::client_ip()).await?;
+    let agent = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::USER_AGENT)?.to_str().ok().map(str::to_owned))
+        .unwrap_or_default();
+    users::open_session(conn, user.id, &token, super::client_ip(), &agent).await?;
     Ok(token)
+}
+
+/// The `staff_sessions` token of the signed-in session, if there is one.
+pub async fn current_token(session: &Session) -> Result<Option<String>, AppError> {
+    Ok(session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)?.map(|a| a.token))
 }
 
 /// Start an authenticated session for `user` with the token from [`open`], under a new session
@@ -116,6 +124,7 @@ pub async fn load_user(session: &Session, ctx: &AppContext) -> Result<UserRecord
         Some(user) if user.is_active && user.session_epoch == auth.epoch => {
             if t - auth.seen_at >= TOUCH_EVERY {
                 auth.seen_at = t;
+                super::sessions::touch(&ctx.pool, &auth.token).await?;
                 session.insert(AUTH_KEY, auth).await.map_err(session_error)?;
             }
             Ok(user)

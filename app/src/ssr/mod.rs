@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod password;
 pub mod posts;
 pub mod secret;
+pub mod sessions;
 pub mod setup;
 pub mod taxonomy;
 pub mod throttle;

@@ -56,15 +56,23 @@ pub async fn open_session(
     user: UserId,
     token: &str,
     ip: Option<std::net::IpAddr>,
+    user_agent: &str,
 ) -> Result<(), sqlx::Error> {
+    let agent: String = user_agent.chars().take(400).collect();
+    let now = super::db::Stamp::now();
     crate::on_db!(conn, |conn| {
-        sqlx::query("insert into staff_sessions (token, user_id, client_ip) values ($1, $2, $3)")
-            .bind(token)
-            .bind(user.0)
-            .bind(ip.map(|ip| ip.to_string()))
-            .execute(conn)
-            .await
-            .map(drop)
+        sqlx::query(
+            "insert into staff_sessions (token, user_id, client_ip, user_agent, created_at, last_seen_at)
+             values ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(token)
+        .bind(user.0)
+        .bind(ip.map(|ip| ip.to_string()))
+        .bind(agent)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(drop)
     })
 }
 
@@ -174,6 +182,13 @@ pub async fn deactivate(conn: &mut Conn, id: UserId) -> Result<(), sqlx::Error> 
         .execute(conn)
         .await
         .map(drop)
+    })
+}
+
+pub async fn exists(conn: &mut Conn, id: UserId) -> Result<bool, sqlx::Error> {
+    crate::on_db!(conn, |conn| {
+        let n: i64 = sqlx::query_scalar("select count(*) from users where id = $1").bind(id.0).fetch_one(conn).await?;
+        Ok(n == 1)
     })
 }
 

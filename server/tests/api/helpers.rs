@@ -124,6 +124,11 @@ impl TestApp {
         sql!(self, |c| sqlx::query_scalar(&query).fetch_one(c).await).unwrap()
     }
 
+    /// Every value of a one-column text query.
+    pub async fn texts(&self, query: &str) -> Vec<String> {
+        sql!(self, |c| sqlx::query_scalar(query).fetch_all(c).await).unwrap()
+    }
+
     pub async fn audit_count(&self, action: &str) -> i64 {
         sql!(self, |c| sqlx::query_scalar("select count(*) from audit_events where action = $1")
             .bind(action)

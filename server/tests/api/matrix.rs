@@ -121,6 +121,12 @@ fn tag_id(c: &Cell) -> Vec<(&'static str, String)> {
 fn approve_comment(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("action", "approve".into()), ("ids[]", c.comment.to_string())]
 }
+fn own_user_id(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", c.user.id.0.to_string())]
+}
+fn unknown_session(_: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", "0123456789abcdef0123456789abcdef".into())]
+}
 fn lockout_id(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("id", c.lockout.to_string())]
 }
@@ -138,6 +144,10 @@ const MATRIX: &[Row] = &[
     Row { path: "/admin/api/setup/create-admin",      post: Draft, form: guessed_setup_token, expect: [409; 6], audit: None },
     Row { path: "/admin/api/profile/change-password", post: Draft, form: change_own_password, expect: STAFF, audit: Some("user.password_changed") },
     Row { path: "/admin/api/users/list",              post: Draft, form: nothing,             expect: ADMINS, audit: None },
+    Row { path: "/admin/api/users/end-sessions",      post: Draft, form: own_user_id,         expect: ADMINS, audit: Some("user.sessions_ended") },
+    Row { path: "/admin/api/profile/sessions/list",   post: Draft, form: nothing,             expect: STAFF, audit: None },
+    Row { path: "/admin/api/profile/sessions/end",    post: Draft, form: unknown_session,     expect: [401, 404, 404, 404, 404, 401], audit: None },
+    Row { path: "/admin/api/profile/sessions/end-others", post: Draft, form: nothing,         expect: STAFF, audit: None },
     Row { path: "/admin/api/users/lockouts",          post: Draft, form: nothing,             expect: ADMINS, audit: None },
     Row { path: "/admin/api/users/unlock",            post: Draft, form: lockout_id,          expect: ADMINS, audit: Some("login.unlocked") },
     Row { path: "/admin/api/audit/list",              post: Draft, form: nothing,             expect: ADMINS, audit: None },

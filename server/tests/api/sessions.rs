@@ -143,3 +143,84 @@ fn session_table(app: &TestApp) -> &'static str {
         Backend::Postgres => "tower_sessions.session",
     }
 }
+
+async fn sessions_of(app: &TestApp, client: &reqwest::Client) -> Vec<serde_json::Value> {
+    let res = app.post(client, "/admin/api/profile/sessions/list", &[]).await;
+    assert_eq!(res.status(), 200);
+    res.json::<serde_json::Value>().await.unwrap().as_array().unwrap().clone()
+}
+
+/// A client that signs in with this browser's `User-Agent`.
+async fn browser(app: &TestApp, user: &TestUser, agent: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .user_agent(agent)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = app.login_response(&client, &user.username, &user.password).await;
+    assert_eq!(res.status(), 200);
+    client
+}
+
+const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_sees_their_sessions_and_ends_one_which_signs_that_browser_out() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let laptop = browser(&app, &ann, FIREFOX).await;
+    let office = browser(&app, &ann, CHROME).await;
+    let bob = app.create_user("bob", Role::Author).await;
+    let bobs = browser(&app, &bob, FIREFOX).await;
+
+    let listed = sessions_of(&app, &laptop).await;
+    assert_eq!(listed.len(), 2, "only ann's own sessions: {listed:?}");
+    let this: Vec<_> = listed.iter().filter(|s| s["current"] == true).collect();
+    assert_eq!(this.len(), 1);
+    assert_eq!(this[0]["device"], "Firefox on Linux");
+    assert_eq!(this[0]["ip"], "127.0.0.1");
+    let other = listed.iter().find(|s| s["current"] == false).unwrap();
+    assert_eq!(other["device"], "Chrome on Windows");
+    let handle = other["handle"].as_str().unwrap().to_owned();
+    let cookies: Vec<String> = app.texts("select token from staff_sessions").await;
+    assert!(cookies.iter().all(|t| !t.contains(&handle) && !handle.contains(t.as_str())), "the handle is not a secret");
+
+    // Bob cannot end ann's session with its handle: it is not one of his.
+    let res = app.post(&bobs, "/admin/api/profile/sessions/end", &[("id", &handle)]).await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(app.post(&office, "/admin/api/auth/me", &[]).await.status(), 200);
+
+    assert_eq!(app.post(&laptop, "/admin/api/profile/sessions/end", &[("id", &handle)]).await.status(), 200);
+    assert_eq!(app.post(&office, "/admin/api/auth/me", &[]).await.status(), 401, "that browser is signed out");
+    assert_eq!(app.post(&laptop, "/admin/api/auth/me", &[]).await.status(), 200, "this one is not");
+    assert_eq!(app.audit_count("user.sessions_ended").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ending_the_other_sessions_keeps_this_one_and_an_admin_can_end_all_of_a_users() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Editor).await;
+    let (one, two, three) =
+        (browser(&app, &ann, FIREFOX).await, browser(&app, &ann, CHROME).await, browser(&app, &ann, CHROME).await);
+    let res = app.post(&one, "/admin/api/profile/sessions/end-others", &[]).await;
+    assert_eq!(res.text().await.unwrap(), "2");
+    assert_eq!(
+        (
+            app.post(&one, "/admin/api/auth/me", &[]).await.status().as_u16(),
+            app.post(&two, "/admin/api/auth/me", &[]).await.status().as_u16(),
+            app.post(&three, "/admin/api/auth/me", &[]).await.status().as_u16()
+        ),
+        (200, 401, 401)
+    );
+
+    let ada = app.create_user("ada", Role::Admin).await;
+    let admin = app.signed_in(&ada).await;
+    let res = app.post(&one, "/admin/api/users/end-sessions", &[("id", &ada.id.0.to_string())]).await;
+    assert_eq!(res.status(), 403, "an editor cannot end other people's sessions");
+    let res = app.post(&admin, "/admin/api/users/end-sessions", &[("id", &ann.id.0.to_string())]).await;
+    assert_eq!((res.status().as_u16(), res.text().await.unwrap()), (200, "1".to_owned()));
+    assert_eq!(app.post(&one, "/admin/api/auth/me", &[]).await.status(), 401);
+    assert_eq!(app.post(&admin, "/admin/api/users/end-sessions", &[("id", "999999")]).await.status(), 404);
+}
