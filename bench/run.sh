@@ -32,6 +32,7 @@ password() { awk -v who="$1" '$2 == who { print $3 }' "$dir/seed.txt"; }
 
 # Loopback is the trusted proxy, so the flood below can come from another client address.
 LEPTOS_SITE_ROOT="$site" RUST_LOG=info "$bin" serve --insecure-cookies --addr "127.0.0.1:$port" --trusted-proxy 127.0.0.1 \
+  --secret-key-file "$dir/secret.key" \
   > "$dir/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 50); do curl -fs -o /dev/null "$base/admin/login" && break; sleep 0.2; done

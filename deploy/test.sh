@@ -262,7 +262,7 @@ check_nginx() {
   printf '%s\n' "$admin_password" | "$bin" user create --username deployadmin --role admin --password-stdin \
     > "$tmp/user.log" 2>&1 || fail "inkwarden user create failed" "$(cat "$tmp/user.log")"
   "$bin" serve --addr 127.0.0.1:0 --insecure-cookies --trusted-proxy 127.0.0.1 --site-root "$site" \
-    > "$tmp/app.log" 2>&1 &
+    --secret-key-file "$tmp/db/secret.key" > "$tmp/app.log" 2>&1 &
   app_pid=$!
   local app_port=""
   for _ in $(seq 150); do

@@ -22,6 +22,9 @@ pub enum AppError {
     BadCredentials,
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// The site requires two-factor sign-in for this role and the user has not set it up.
+    #[error("Your role requires two-factor sign-in. Set it up on your profile page first.")]
+    SecondFactorRequired,
     #[error("Not found.")]
     NotFound,
     #[error("{}", summary(.0))]
@@ -60,7 +63,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::SecondFactorRequired => 403,
             AppError::NotFound => 404,
             AppError::BadRequest(_) => 400,
             AppError::Conflict(_) => 409,
@@ -80,6 +83,7 @@ impl AppError {
             AppError::Unauthenticated
             | AppError::BadCredentials
             | AppError::Forbidden
+            | AppError::SecondFactorRequired
             | AppError::NotFound
             | AppError::Invalid(_)
             | AppError::BadRequest(_)

@@ -68,6 +68,15 @@ pub fn allows(role: Role, capability: Capability) -> bool {
     }
 }
 
+/// Whether the site setting "require two-factor sign-in" applies to `role`: editors and admins,
+/// who can publish and change what others wrote.
+pub fn second_factor_may_be_required(role: Role) -> bool {
+    match role {
+        Role::Author => false,
+        Role::Editor | Role::Admin => true,
+    }
+}
+
 /// `Ok` when the actor holds the capability, `Forbidden` otherwise.
 pub fn require(actor: &Actor, capability: Capability) -> Result<(), AppError> {
     if allows(actor.role, capability) {

@@ -67,6 +67,7 @@ async fn serve(pool: Pool, args: ServeArgs) -> anyhow::Result<()> {
                 address_failures: args.lockout_ip_failures,
                 first: std::time::Duration::from_secs(args.lockout_seconds),
             },
+            secret_key: crate::secret_key::load_or_create(&args.secret_key_file, !args.insecure_cookies)?,
             ..ServerConfig::default()
         },
     };

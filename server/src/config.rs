@@ -81,6 +81,10 @@ pub struct ServeArgs {
     #[arg(long, env = "INKWARDEN_LOCKOUT_SECONDS", default_value_t = 900,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub lockout_seconds: u64,
+    /// The key that seals two-factor secrets (32 bytes; created, owner-only, when missing).
+    /// Back it up with the database: without it, two-factor secrets cannot be opened.
+    #[arg(long, env = "INKWARDEN_SECRET_KEY_FILE", default_value = "data/secret.key")]
+    pub secret_key_file: std::path::PathBuf,
     /// Minutes a first-admin setup link stays valid.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1440))]
     pub setup_link_minutes: u32,

@@ -8,6 +8,7 @@ pub mod comments;
 pub mod config;
 pub mod export;
 pub mod scheduler;
+pub mod secret_key;
 pub mod security;
 pub mod seed;
 pub mod startup;

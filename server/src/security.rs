@@ -119,6 +119,13 @@ pub async fn gate_staff_pages(
     }
     match auth::load_user(&session, &ctx).await {
         Ok(user) => {
+            // Held back by the site's two-factor requirement: the profile page (where one sets
+            // it up) is the only page until then.
+            if path != "/admin/profile" {
+                if let Err(AppError::SecondFactorRequired) = auth::second_factor_gate(&user, &ctx).await {
+                    return (StatusCode::SEE_OTHER, [(header::LOCATION, "/admin/profile#two-factor")]).into_response();
+                }
+            }
             req.extensions_mut().insert(auth::SignedIn(user));
             next.run(req).await
         }
@@ -134,7 +141,8 @@ pub async fn gate_staff_pages(
 }
 
 /// `/admin` paths that anonymous visitors may open.
-const PUBLIC_ADMIN_PATHS: [&str; 3] = ["/admin/login", "/admin/setup", "/admin/posts/export.csv"];
+const PUBLIC_ADMIN_PATHS: [&str; 4] =
+    ["/admin/login", "/admin/login/verify", "/admin/setup", "/admin/posts/export.csv"];
 
 /// The most a request body may carry, by route: the post editor's form holds a body of up to
 /// 200,000 characters (4 bytes each in UTF-8, each byte sent as `%XX` by a form), everything

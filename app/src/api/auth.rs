@@ -13,7 +13,7 @@ pub async fn login(username: String, password: String, #[server(default)] next: 
         domain::{safe_next, AuditAction, MAX_PASSWORD_BYTES},
         ssr::{
             audit, audit::AuditActor, audit::AuditEvent, auth, client_ip, context, password, password::Verdict,
-            throttle, users,
+            throttle, totp, users,
         },
     };
     let ctx = context()?;
@@ -45,6 +45,18 @@ pub async fn login(username: String, password: String, #[server(default)] next: 
     };
     // Hash before the transaction so the write lock is never held across argon2.
     let new_hash = if rehash { Some(password::hash(password).await?) } else { None };
+    if user.two_factor {
+        // The password alone opens nothing: this browser's sign-in waits for a code.
+        let mut tx = ctx.pool.begin().await?;
+        if let Some(h) = &new_hash {
+            users::set_password_hash(&mut tx, user.id, h, false).await?;
+        }
+        let token = totp::start_pending(&mut tx, user.id, &safe_next(&next)).await?;
+        tx.commit().await?;
+        auth::set_pending(&auth::session().await?, token).await?;
+        leptos_axum::redirect("/admin/login/verify");
+        return Ok(());
+    }
     let mut tx = ctx.pool.begin().await?;
     if let Some(h) = &new_hash {
         users::set_password_hash(&mut tx, user.id, h, false).await?;
@@ -69,7 +81,8 @@ pub async fn logout() -> Result<(), AppError> {
         domain::AuditAction,
         ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context},
     };
-    let actor = auth::current_actor().await?;
+    // Signing out is always allowed, also while the two-factor requirement holds a user back.
+    let actor = auth::signed_in_user().await?.actor();
     let ctx = context()?;
     let mut tx = ctx.pool.begin().await?;
     audit::record(&mut tx, AuditEvent::new(AuditActor::User(&actor), AuditAction::Logout).target("user", actor.id.0))
@@ -82,8 +95,9 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Who is signed in. Signed-in users only (anonymous: 401).
+/// Who is signed in. Signed-in users only (anonymous: 401); answered also while the two-factor
+/// requirement holds the user back, so the layout can show who they are and a way out.
 #[server(prefix = "/admin/api", endpoint = "auth/me")]
 pub async fn fetch_actor() -> Result<Actor, AppError> {
-    crate::ssr::auth::current_actor().await
+    crate::ssr::auth::signed_in_user().await.map(|u| u.actor())
 }

@@ -10,6 +10,7 @@ pub mod profile;
 pub mod public;
 pub mod setup;
 pub mod taxonomy;
+pub mod two_factor;
 pub mod users;
 
 /// Page sizes a list view offers; anything else falls back to the first.

@@ -36,10 +36,14 @@ pub enum AuditAction {
     LoginLocked,
     LoginUnlocked,
     SessionsEnded,
+    TotpEnabled,
+    TotpDisabled,
+    RecoveryCodesRegenerated,
+    SecondFactorFailed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -70,6 +74,10 @@ impl AuditAction {
         AuditAction::LoginLocked,
         AuditAction::LoginUnlocked,
         AuditAction::SessionsEnded,
+        AuditAction::TotpEnabled,
+        AuditAction::TotpDisabled,
+        AuditAction::RecoveryCodesRegenerated,
+        AuditAction::SecondFactorFailed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +112,10 @@ impl AuditAction {
             AuditAction::LoginLocked => "login.locked",
             AuditAction::LoginUnlocked => "login.unlocked",
             AuditAction::SessionsEnded => "user.sessions_ended",
+            AuditAction::TotpEnabled => "totp.enabled",
+            AuditAction::TotpDisabled => "totp.disabled",
+            AuditAction::RecoveryCodesRegenerated => "recovery_codes.regenerated",
+            AuditAction::SecondFactorFailed => "login.second_factor_failed",
         }
     }
 

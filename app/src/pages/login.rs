@@ -1,8 +1,9 @@
 //! `/admin/login` and `/admin/setup`: signing in, and creating the first admin.
 
 use crate::{
-    api::{auth::Login, setup::CreateFirstAdmin},
+    api::{auth::Login, setup::CreateFirstAdmin, two_factor::Verify},
     components::FieldMessage,
+    error::AppError,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,6 +29,37 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" disabled=move || login.pending().get()>"Sign in"</button>
             </ActionForm>
             {move || error.get().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
+        </main>
+    }
+}
+
+/// `/admin/login/verify`: the second step of signing in with two-factor on. Works without
+/// JavaScript like the login form.
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let verify = ServerAction::<Verify>::new();
+    let error = Signal::derive(move || verify.value().get().and_then(Result::err));
+    let general = move || {
+        error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| match e {
+            AppError::Unauthenticated => {
+                "This sign-in expired or was ended after too many wrong codes. Sign in again.".to_owned()
+            }
+            other => other.to_string(),
+        })
+    };
+    view! {
+        <Title text="Two-factor sign-in"/>
+        <main id="main" class="auth-page">
+            <h1>"Enter your code"</h1>
+            <p>"Open your authenticator app and enter the 6-digit code for Inkwarden, or one of your recovery codes."</p>
+            <ActionForm action=verify>
+                <label for="code">"Code"</label>
+                <input id="code" name="code" autocomplete="one-time-code" required maxlength="32" autofocus/>
+                <FieldMessage error field="code"/>
+                <button type="submit" disabled=move || verify.pending().get()>"Verify"</button>
+            </ActionForm>
+            {move || general().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
+            <p><a href="/admin/login">"Start over"</a></p>
         </main>
     }
 }

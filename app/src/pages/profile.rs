@@ -2,7 +2,10 @@
 //! their signed-in sessions, any of which they can end.
 
 use crate::{
-    api::profile::{list_sessions, ChangePassword, EndOtherSessions, EndSession},
+    api::{
+        profile::{list_sessions, ChangePassword, EndOtherSessions, EndSession},
+        two_factor::{fetch_two_factor_status, BeginTotp, ConfirmTotp, DisableTotp, RegenerateRecoveryCodes},
+    },
     components::{ErrorNotice, FieldMessage},
     domain::SessionInfo,
     error::AppError,
@@ -40,7 +43,102 @@ pub fn ProfilePage() -> impl IntoView {
             </Show>
             {move || general().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
         </section>
+        <TwoFactor/>
         <Sessions/>
+    }
+}
+
+/// Two-factor sign-in: set it up (QR code and secret, then a first code), see the recovery codes
+/// once, make new ones, or turn it off.
+#[component]
+fn TwoFactor() -> impl IntoView {
+    let begin = ServerAction::<BeginTotp>::new();
+    let confirm = ServerAction::<ConfirmTotp>::new();
+    let disable = ServerAction::<DisableTotp>::new();
+    let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
+    let status = Resource::new(
+        move || (confirm.version().get(), disable.version().get(), regenerate.version().get()),
+        |_| fetch_two_factor_status(),
+    );
+    let confirm_error = Signal::derive(move || confirm.value().get().and_then(Result::err));
+    let disable_error = Signal::derive(move || disable.value().get().and_then(Result::err));
+    let regenerate_error = Signal::derive(move || regenerate.value().get().and_then(Result::err));
+    let codes = move || match (confirm.value().get(), regenerate.value().get()) {
+        (Some(Ok(codes)), _) | (_, Some(Ok(codes))) => Some(view! { <RecoveryCodes codes/> }),
+        _ => None,
+    };
+    let enrolment = move || {
+        begin.value().get().map(|result| match result {
+            Ok(e) => {
+                let svg = e.qr_svg.find("<svg").map_or(String::new(), |at| e.qr_svg[at..].to_owned());
+                Either::Left(view! {
+                    <div class="qr" role="img" aria-label="QR code of your two-factor secret" inner_html=svg></div>
+                    <p>"Can't scan it? Type this secret into your app: " <code id="totp-secret">{e.secret}</code></p>
+                    <ActionForm action=confirm>
+                        <label for="totp_code">"Code from your app"</label>
+                        <input id="totp_code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6"/>
+                        <FieldMessage error=confirm_error field="code"/>
+                        <button type="submit">"Turn on two-factor sign-in"</button>
+                    </ActionForm>
+                })
+            }
+            Err(error) => Either::Right(view! { <ErrorNotice error/> }),
+        })
+    };
+    view! {
+        <section class="card">
+            <h2 id="two-factor">"Two-factor sign-in"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Ok(s) if s.enabled => Either::Left(Either::Left(view! {
+                            <p>{format!("Two-factor sign-in is on. {} unused recovery codes left.", s.recovery_codes_left)}</p>
+                            <ActionForm action=regenerate>
+                                <label for="regenerate_code">"Code from your app"</label>
+                                <input id="regenerate_code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6"/>
+                                <FieldMessage error=regenerate_error field="code"/>
+                                <button type="submit">"Make new recovery codes"</button>
+                            </ActionForm>
+                            <h3>"Turn it off"</h3>
+                            <ActionForm action=disable>
+                                <label for="disable_password">"Current password"</label>
+                                <input id="disable_password" name="current_password" type="password" autocomplete="current-password" required/>
+                                <FieldMessage error=disable_error field="current_password"/>
+                                <label for="disable_code">"Code from your app"</label>
+                                <input id="disable_code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6"/>
+                                <FieldMessage error=disable_error field="code"/>
+                                <button type="submit" class="danger">"Turn off two-factor sign-in"</button>
+                            </ActionForm>
+                        })),
+                        Ok(s) => Either::Left(Either::Right(view! {
+                            {s.required.then_some(view! {
+                                <p class="notice notice-error" role="alert">
+                                    "This site requires two-factor sign-in for your role. Set it up to use the dashboard."
+                                </p>
+                            })}
+                            <p>"Sign in with a code from an authenticator app as well as your password."</p>
+                            <ActionForm action=begin>
+                                <button type="submit">"Set up two-factor sign-in"</button>
+                            </ActionForm>
+                            {enrolment}
+                        })),
+                        Err(error) => Either::Right(view! { <ErrorNotice error/> }),
+                    }
+                })}
+            </Suspense>
+            {codes}
+        </section>
+    }
+}
+
+/// Recovery codes, shown once right after they are made.
+#[component]
+fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
+    view! {
+        <div class="notice" role="status">
+            <p><strong>"Save these recovery codes now. They are shown only this once; each works one time."</strong></p>
+            <ul class="recovery-codes">{codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
+        </div>
     }
 }
 

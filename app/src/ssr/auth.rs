@@ -102,12 +102,48 @@ pub async fn current_actor() -> Result<Actor, AppError> {
 
 /// Like [`current_actor`], with the full record (for password checks).
 pub async fn current_user() -> Result<UserRecord, AppError> {
+    let user = signed_in_user().await?;
+    second_factor_gate(&user, &context()?).await?;
+    Ok(user)
+}
+
+/// The signed-in user, even one the site's two-factor requirement still holds back: only for
+/// setting up two-factor, signing out and saying who is signed in.
+pub async fn signed_in_user() -> Result<UserRecord, AppError> {
     let gated = leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<SignedIn>().map(|s| s.0.clone()));
     match gated {
         Some(user) => Ok(user),
         None => load_user(&session().await?, &context()?).await,
     }
+}
+
+/// `SecondFactorRequired` when the site requires two-factor sign-in of editors and admins and
+/// `user` is one without it. Costs a query only for such a user.
+pub async fn second_factor_gate(user: &UserRecord, ctx: &AppContext) -> Result<(), AppError> {
+    if user.two_factor || !crate::policy::second_factor_may_be_required(user.role) {
+        return Ok(());
+    }
+    if super::settings::flag(&ctx.pool, super::settings::REQUIRE_TWO_FACTOR).await? {
+        return Err(AppError::SecondFactorRequired);
+    }
+    Ok(())
+}
+
+const PENDING_KEY: &str = "pending_sign_in";
+
+/// Remember in the browser's (server-side) session the token of its pending sign-in.
+pub async fn set_pending(session: &Session, token: String) -> Result<(), AppError> {
+    session.insert(PENDING_KEY, token).await.map_err(session_error)
+}
+
+/// The token of the browser's pending sign-in, if any.
+pub async fn pending_token(session: &Session) -> Result<Option<String>, AppError> {
+    session.get::<String>(PENDING_KEY).await.map_err(session_error)
+}
+
+pub async fn clear_pending(session: &Session) -> Result<(), AppError> {
+    session.remove::<String>(PENDING_KEY).await.map_err(session_error).map(drop)
 }
 
 /// The user a session belongs to, re-read from the database; for handlers outside Leptos

@@ -9,9 +9,11 @@ pub mod password;
 pub mod posts;
 pub mod secret;
 pub mod sessions;
+pub mod settings;
 pub mod setup;
 pub mod taxonomy;
 pub mod throttle;
+pub mod totp;
 pub mod users;
 
 use crate::error::AppError;
@@ -30,6 +32,27 @@ pub struct ServerConfig {
     pub session_absolute: Duration,
     /// When failed sign-ins lock a username or an address.
     pub lockout: LockoutPolicy,
+    /// The key that seals two-factor secrets.
+    pub secret_key: SecretKey,
+}
+
+/// 32 bytes from the key file; never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(pub [u8; 32]);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(…)")
+    }
+}
+
+impl SecretKey {
+    /// A fresh random key (tests, and the key file's first start).
+    pub fn generate() -> Self {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).expect("the operating system has no randomness source");
+        SecretKey(key)
+    }
 }
 
 /// Failed sign-ins within `first` (the counting window) that lock a username or an address;
@@ -55,6 +78,7 @@ impl Default for ServerConfig {
             session_idle: Duration::from_secs(2 * 60 * 60),
             session_absolute: Duration::from_secs(12 * 60 * 60),
             lockout: LockoutPolicy::default(),
+            secret_key: SecretKey::generate(),
         }
     }
 }

@@ -16,6 +16,8 @@ pub struct UserRecord {
     pub role: Role,
     pub is_active: bool,
     pub session_epoch: i64,
+    /// Two-factor sign-in is on.
+    pub two_factor: bool,
 }
 
 impl UserRecord {
@@ -24,7 +26,8 @@ impl UserRecord {
     }
 }
 
-const RECORD_COLUMNS: &str = "id, username, password_hash, role, is_active, session_epoch";
+const RECORD_COLUMNS: &str = "id, username, password_hash, role, is_active, session_epoch,
+     exists (select 1 from totp_secrets t where t.user_id = users.id and t.confirmed_at is not null) as two_factor";
 
 pub async fn find_by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRecord>, sqlx::Error> {
     crate::on_db!(conn, |conn| {
@@ -182,6 +185,15 @@ pub async fn deactivate(conn: &mut Conn, id: UserId) -> Result<(), sqlx::Error> 
         .execute(conn)
         .await
         .map(drop)
+    })
+}
+
+pub async fn find_by_id(conn: &mut Conn, id: UserId) -> Result<Option<UserRecord>, sqlx::Error> {
+    crate::on_db!(conn, |conn| {
+        sqlx::query_as(&format!("select {RECORD_COLUMNS} from users where id = $1"))
+            .bind(id.0)
+            .fetch_optional(conn)
+            .await
     })
 }
 

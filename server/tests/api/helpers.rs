@@ -71,6 +71,11 @@ impl TestApp {
         TestApp { addr, pool, _dir: dir }
     }
 
+    /// The folder of the test's SQLite file.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -206,6 +211,7 @@ impl Served {
             .args(extra)
             .env("DATABASE_URL", database_url)
             .env("RUST_LOG", "warn")
+            .env("INKWARDEN_SECRET_KEY_FILE", std::env::temp_dir().join(format!("inkwarden-{}.key", fastrand::u64(..))))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -17,3 +17,4 @@ mod matrix;
 mod posts;
 mod sessions;
 mod setup;
+mod two_factor;

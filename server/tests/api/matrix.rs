@@ -121,6 +121,15 @@ fn tag_id(c: &Cell) -> Vec<(&'static str, String)> {
 fn approve_comment(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("action", "approve".into()), ("ids[]", c.comment.to_string())]
 }
+fn wrong_code(_: &Cell) -> Vec<(&'static str, String)> {
+    vec![("code", "000000".into())]
+}
+fn password_and_wrong_code(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("current_password", c.user.password.clone()), ("code", "000000".into())]
+}
+fn requirement_off(_: &Cell) -> Vec<(&'static str, String)> {
+    vec![("enabled", "false".into())]
+}
 fn own_user_id(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("id", c.user.id.0.to_string())]
 }
@@ -148,6 +157,13 @@ const MATRIX: &[Row] = &[
     Row { path: "/admin/api/profile/sessions/list",   post: Draft, form: nothing,             expect: STAFF, audit: None },
     Row { path: "/admin/api/profile/sessions/end",    post: Draft, form: unknown_session,     expect: [401, 404, 404, 404, 404, 401], audit: None },
     Row { path: "/admin/api/profile/sessions/end-others", post: Draft, form: nothing,         expect: STAFF, audit: None },
+    Row { path: "/admin/api/profile/totp/status",     post: Draft, form: nothing,             expect: STAFF, audit: None },
+    Row { path: "/admin/api/profile/totp/begin",      post: Draft, form: nothing,             expect: STAFF, audit: None },
+    Row { path: "/admin/api/profile/totp/confirm",    post: Draft, form: wrong_code,          expect: [401, 422, 422, 422, 422, 401], audit: None },
+    Row { path: "/admin/api/profile/totp/disable",    post: Draft, form: password_and_wrong_code, expect: [401, 409, 409, 409, 409, 401], audit: None },
+    Row { path: "/admin/api/profile/recovery-codes/regenerate", post: Draft, form: wrong_code, expect: [401, 409, 409, 409, 409, 401], audit: None },
+    Row { path: "/admin/api/auth/verify",             post: Draft, form: wrong_code,          expect: [401; 6], audit: None },
+    Row { path: "/admin/api/settings/require-two-factor", post: Draft, form: requirement_off,  expect: ADMINS, audit: None },
     Row { path: "/admin/api/users/lockouts",          post: Draft, form: nothing,             expect: ADMINS, audit: None },
     Row { path: "/admin/api/users/unlock",            post: Draft, form: lockout_id,          expect: ADMINS, audit: Some("login.unlocked") },
     Row { path: "/admin/api/audit/list",              post: Draft, form: nothing,             expect: ADMINS, audit: None },
