@@ -106,6 +106,12 @@ async fn hostile_text_in_every_field_renders_inert_on_every_page() {
     .map(|d| d.rows_affected()))
     .unwrap();
 
+    // A typed username is shown to admins when it gets locked out after five failures.
+    for _ in 0..5 {
+        let res = app.login_response(&app.client(), &short("zqlck"), "not the password").await;
+        assert_eq!(res.status(), 401);
+    }
+
     let hostile_query = urlencode(&long("zqqry"));
     let header_user = |m: &'static str| vec![(m, Escaped)];
     let visits = vec![
@@ -169,8 +175,9 @@ async fn hostile_text_in_every_field_renders_inert_on_every_page() {
             who: "admin",
             client: &admin_c,
             path: "/admin/users".into(),
-            shows: vec![("zqadm", Escaped), ("zqaut", Escaped)],
+            shows: vec![("zqadm", Escaped), ("zqaut", Escaped), ("zqlck", Escaped)],
         },
+        Visit { who: "admin", client: &admin_c, path: "/admin/profile".into(), shows: header_user("zqadm") },
         Visit {
             who: "admin",
             client: &admin_c,
