@@ -195,3 +195,27 @@ fn serve_refuses_an_unsafe_or_unclear_configuration() {
     assert!(!dir.path().join("data").exists());
     assert!(!Path::new("mysql:").exists());
 }
+
+#[test]
+fn the_secret_key_file_is_created_owner_only_and_refused_in_production_when_others_can_read_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("inkwarden.db").display());
+    let key = dir.path().join("keys/secret.key");
+    // A first start creates the key (its folder too), readable by its owner only.
+    {
+        let _served = crate::helpers::Served::start(&url, &["--secret-key-file", key.to_str().unwrap()]);
+        assert_eq!(std::fs::read(&key).unwrap().len(), 32);
+        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let args = ["serve", "--addr", "127.0.0.1:0", "--public-url", "https://blog.example.com", "--secret-key-file"];
+    let out = run(&url, &[&args[..], &[key.to_str().unwrap()]].concat());
+    assert!(!out.status.success(), "production mode started with a key others can read");
+    assert!(stderr(&out).contains("can be read by others"), "{}", stderr(&out));
+    std::fs::write(dir.path().join("short.key"), b"too short").unwrap();
+    let short = dir.path().join("short.key");
+    std::fs::set_permissions(&short, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run(&url, &[&args[..], &[short.to_str().unwrap()]].concat());
+    assert!(stderr(&out).contains("exactly 32 bytes"), "{}", stderr(&out));
+}

@@ -85,13 +85,18 @@ async fn enrolment_shows_the_secret_once_and_the_password_alone_then_opens_nothi
     }
 
     // The password alone leaves a pending sign-in: no session, the dashboard still sends to login.
-    let pending = password_step(&app, &ann).await;
+    let pending = app.client();
+    let res = app.login_response(&pending, "ann", &ann.password).await;
+    let before = session_cookie(&res).expect("the pending sign-in lives in a server-side session");
     assert_eq!(me(&app, &pending).await, 401);
     let page = pending.get(app.url("/admin")).header("accept", "text/html").send().await.unwrap();
     assert_eq!(page.status(), 302);
     // The code of the enrolment step was used; the next one completes the sign-in.
     assert_eq!(verify(&app, &pending, &code(&secret, 0)).await, 422, "a code is accepted once");
-    assert_eq!(verify(&app, &pending, &code(&secret, 1)).await, 200);
+    let res = app.post(&pending, "/admin/api/auth/verify", &[("code", &code(&secret, 1))]).await;
+    assert_eq!(res.status(), 200);
+    let after = session_cookie(&res).expect("a new session id");
+    assert_ne!(before.split(';').next(), after.split(';').next(), "the session id changes when the sign-in completes");
     assert_eq!(me(&app, &pending).await, 200);
     let details: String = sql!(app, |c| sqlx::query_scalar(
         "select details from audit_events where action = 'auth.login' order by id desc limit 1"
