@@ -36,7 +36,7 @@ pub enum AppError {
     #[error("Too many attempts. Try again in {retry_after} seconds.")]
     TooManyRequests { retry_after: u64 },
     /// The username or the address is locked out after too many failed sign-ins.
-    #[error("Too many failed sign-ins. Try again in {} minutes.", crate::domain::minutes_to_wait(*.retry_after))]
+    #[error("Too many failed sign-ins. Try again in {}.", crate::domain::wait_in_minutes(*.retry_after))]
     LockedOut { retry_after: u64 },
     /// Too many requests are already waiting for the same scarce resource (password hashing).
     #[error("The server is busy. Try again in {retry_after} seconds.")]
@@ -163,7 +163,7 @@ mod tests {
         assert_eq!(locked.to_string(), "Too many failed sign-ins. Try again in 2 minutes.");
         assert_eq!(
             AppError::LockedOut { retry_after: 1 }.to_string(),
-            "Too many failed sign-ins. Try again in 1 minutes."
+            "Too many failed sign-ins. Try again in 1 minute."
         );
     }
 

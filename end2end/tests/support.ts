@@ -9,11 +9,7 @@ import AxeBuilder from "@axe-core/playwright";
 export const test = base.extend<{ browserErrors: void }>({
   browserErrors: [
     async ({ page }, use) => {
-      const problems: string[] = [];
-      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-      page.on("console", (m) => {
-        if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
-      });
+      const problems = watchBrowserErrors(page);
       await use();
       expect(problems, "errors in the browser").toEqual([]);
     },
@@ -21,6 +17,16 @@ export const test = base.extend<{ browserErrors: void }>({
   ],
 });
 export { expect };
+
+/** The browser-side errors of `page` from now on (for pages of extra browser contexts). */
+export function watchBrowserErrors(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
+  });
+  return problems;
+}
 
 export const password = () => process.env.E2E_PASSWORD!;
 
@@ -38,7 +44,7 @@ export async function signIn(page: Page, username: string, pass = password()) {
 }
 
 export async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/admin\/login$/);
 }
 

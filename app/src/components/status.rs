@@ -31,11 +31,19 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
 
 /// The server's message for one form field, if the last submission flagged it.
 #[component]
-pub fn FieldMessage(#[prop(into)] error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+pub fn FieldMessage(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    field: &'static str,
+    /// The message element's id when two forms on a page share a field name (default
+    /// `{field}-error`).
+    #[prop(optional)]
+    id: Option<&'static str>,
+) -> impl IntoView {
     let message = move || error.get().and_then(|e| e.field_message(field));
+    let id = id.map_or_else(|| format!("{field}-error"), str::to_owned);
     view! {
         <Show when=move || message().is_some()>
-            <p class="field-error" id=format!("{field}-error")>{message}</p>
+            <p class="field-error" id=id.clone()>{message}</p>
         </Show>
     }
 }

@@ -138,6 +138,14 @@ pub fn minutes_to_wait(seconds: u64) -> u64 {
     seconds.div_ceil(60).max(1)
 }
 
+/// `seconds` as the wait people read: "1 minute", "15 minutes".
+pub fn wait_in_minutes(seconds: u64) -> String {
+    match minutes_to_wait(seconds) {
+        1 => "1 minute".to_owned(),
+        n => format!("{n} minutes"),
+    }
+}
+
 /// One signed-in session of the current user, as their profile page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {

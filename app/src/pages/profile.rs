@@ -77,7 +77,7 @@ fn TwoFactor() -> impl IntoView {
                     <ActionForm action=confirm>
                         <label for="totp_code">"Code from your app"</label>
                         <input id="totp_code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6"/>
-                        <FieldMessage error=confirm_error field="code"/>
+                        <FieldMessage error=confirm_error field="code" id="confirm-code-error"/>
                         <button type="submit">"Turn on two-factor sign-in"</button>
                     </ActionForm>
                 })
@@ -96,7 +96,7 @@ fn TwoFactor() -> impl IntoView {
                             <ActionForm action=regenerate>
                                 <label for="regenerate_code">"Code from your app"</label>
                                 <input id="regenerate_code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6"/>
-                                <FieldMessage error=regenerate_error field="code"/>
+                                <FieldMessage error=regenerate_error field="code" id="regenerate-code-error"/>
                                 <button type="submit">"Make new recovery codes"</button>
                             </ActionForm>
                             <h3>"Turn it off"</h3>
@@ -106,7 +106,7 @@ fn TwoFactor() -> impl IntoView {
                                 <FieldMessage error=disable_error field="current_password"/>
                                 <label for="disable_code">"Code from your app"</label>
                                 <input id="disable_code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6"/>
-                                <FieldMessage error=disable_error field="code"/>
+                                <FieldMessage error=disable_error field="code" id="disable-code-error"/>
                                 <button type="submit" class="danger">"Turn off two-factor sign-in"</button>
                             </ActionForm>
                         })),
@@ -196,7 +196,8 @@ fn SessionTable(rows: Vec<SessionInfo>, end: ServerAction<EndSession>) -> impl I
                     end.dispatch(EndSession { id: handle.clone() });
                 }
             };
-            let label = format!("End the session of {} signed in at {}", s.device, when(&s.signed_in_at));
+            let this = if s.current { " (this browser)" } else { "" };
+            let label = format!("End the session of {}{this}, signed in at {}", s.device, when(&s.signed_in_at));
             view! {
                 <tr>
                     <td>{s.device.clone()} {s.current.then_some(view! { <strong>" (this browser)"</strong> })}</td>

@@ -57,7 +57,7 @@ fn UserTable(rows: Vec<UserSummary>, end_sessions: ServerAction<EndUserSessions>
                     end_sessions.dispatch(EndUserSessions { id });
                 }
             };
-            let label = format!("End every session of {}", u.username);
+            let label = format!("End sessions of {}", u.username);
             view! {
                 <tr>
                     <td>{u.username}</td>
