@@ -22,6 +22,9 @@ pub enum AppError {
     BadCredentials,
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// Refused for a reason the user should read (e.g. changing one's own role).
+    #[error("{0}")]
+    NotAllowed(String),
     /// The site requires two-factor sign-in for this role and the user has not set it up.
     #[error("Your role requires two-factor sign-in. Set it up on your profile page first.")]
     SecondFactorRequired,
@@ -63,7 +66,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => 401,
-            AppError::Forbidden | AppError::SecondFactorRequired => 403,
+            AppError::Forbidden | AppError::SecondFactorRequired | AppError::NotAllowed(_) => 403,
             AppError::NotFound => 404,
             AppError::BadRequest(_) => 400,
             AppError::Conflict(_) => 409,
@@ -84,6 +87,7 @@ impl AppError {
             | AppError::BadCredentials
             | AppError::Forbidden
             | AppError::SecondFactorRequired
+            | AppError::NotAllowed(_)
             | AppError::NotFound
             | AppError::Invalid(_)
             | AppError::BadRequest(_)

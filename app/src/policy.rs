@@ -186,12 +186,18 @@ pub fn check_role_change(
     active_admins: i64,
 ) -> Result<(), AppError> {
     if actor == Some(target) {
-        return Err(AppError::Conflict("You cannot change your own role.".into()));
+        return Err(AppError::NotAllowed("You cannot change your own role. Another admin can.".into()));
     }
     if current == Role::Admin && new != Role::Admin && target_active && active_admins <= 1 {
         return Err(AppError::Conflict("The last active admin cannot be demoted.".into()));
     }
     Ok(())
+}
+
+/// Whether the account controls (role, deactivate) apply to `target` for `actor`: the policy
+/// refuses changes to oneself, so the UI shows none on one's own row.
+pub fn may_change_account(actor: &Actor, target: UserId) -> bool {
+    allows(actor.role, Capability::ManageUsers) && actor.id != target
 }
 
 /// The guard rails on deactivating a user: not oneself, and never the last active admin.
@@ -203,7 +209,7 @@ pub fn check_deactivation(
     active_admins: i64,
 ) -> Result<(), AppError> {
     if actor == Some(target) {
-        return Err(AppError::Conflict("You cannot deactivate your own account.".into()));
+        return Err(AppError::NotAllowed("You cannot deactivate your own account. Another admin can.".into()));
     }
     if role == Role::Admin && target_active && active_admins <= 1 {
         return Err(AppError::Conflict("The last active admin cannot be deactivated.".into()));

@@ -8,8 +8,8 @@ use anyhow::{bail, Context};
 use app::ssr::db::Pool;
 use app::{
     domain::{password_problem, username_problem, AuditAction, Role},
-    policy,
     ssr::{
+        accounts::{self, By},
         audit::{self, AuditActor, AuditEvent},
         password, sessions, setup, users, LockoutPolicy, ServerConfig,
     },
@@ -127,6 +127,7 @@ async fn user(pool: &Pool, command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::SetRole { username, role } => set_role(pool, &username, role).await?,
         UserCommand::Deactivate { username } => deactivate(pool, &username).await?,
+        UserCommand::Reactivate { username } => reactivate(pool, &username).await?,
         UserCommand::ResetPassword { username, .. } => {
             let user = find(pool, &username).await?;
             let hash = new_password_hash(&user.username).await?;
@@ -143,32 +144,26 @@ async fn user(pool: &Pool, command: UserCommand) -> anyhow::Result<()> {
 
 async fn set_role(pool: &Pool, username: &str, role: Role) -> anyhow::Result<()> {
     let user = find(pool, username).await?;
-    let mut tx = pool.begin().await?;
-    let admins = users::count_active_admins(&mut tx).await?;
-    policy::check_role_change(None, user.id, user.role, role, user.is_active, admins)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    users::set_role(&mut tx, user.id, role).await?;
-    let event = cli_event(AuditAction::RoleChanged, user.id.0).details(json!({ "before": user.role, "after": role }));
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
+    accounts::set_role(pool, By::Cli, user.id, role).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{} is now {role}.", user.username);
     Ok(())
 }
 
 async fn deactivate(pool: &Pool, username: &str) -> anyhow::Result<()> {
     let user = find(pool, username).await?;
-    if !user.is_active {
+    let was = accounts::deactivate(pool, By::Cli, user.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if was.is_active {
+        println!("{} is deactivated; their sessions have ended.", user.username);
+    } else {
         println!("{} is already deactivated.", user.username);
-        return Ok(());
     }
-    let mut tx = pool.begin().await?;
-    let admins = users::count_active_admins(&mut tx).await?;
-    policy::check_deactivation(None, user.id, user.role, user.is_active, admins).map_err(|e| anyhow::anyhow!("{e}"))?;
-    users::deactivate(&mut tx, user.id).await?;
-    sessions::end_all(&mut tx, user.id, None).await?;
-    audit::record(&mut tx, cli_event(AuditAction::UserDeactivated, user.id.0)).await?;
-    tx.commit().await?;
-    println!("{} is deactivated; their sessions have ended.", user.username);
+    Ok(())
+}
+
+async fn reactivate(pool: &Pool, username: &str) -> anyhow::Result<()> {
+    let user = find(pool, username).await?;
+    accounts::reactivate(pool, By::Cli, user.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{} can sign in again.", user.username);
     Ok(())
 }
 

@@ -106,6 +106,8 @@ pub enum UserCommand {
     SetRole { username: String, role: Role },
     /// Deactivate an account; its sessions end at once.
     Deactivate { username: String },
+    /// Let a deactivated account sign in again.
+    Reactivate { username: String },
     /// Set a new password (read from standard input); the account's sessions end.
     ResetPassword {
         username: String,

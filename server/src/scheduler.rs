@@ -60,13 +60,21 @@ pub async fn purge_deleted_comments(pool: Pool) {
     }
 }
 
-/// Forget staff sessions past the absolute session limit, every five minutes.
+/// Every five minutes, forget what no longer decides anything: staff sessions past the absolute
+/// session limit, expired pending two-factor sign-ins, failed sign-ins and lockouts older than
+/// a day. Each is one indexed delete; on several instances they simply find less to do.
 pub async fn purge_stale_sessions(pool: Pool, absolute: Duration) {
     let mut tick = tokio::time::interval(Duration::from_secs(300));
     loop {
         tick.tick().await;
         if let Err(e) = app::ssr::users::purge_sessions(&pool, absolute.as_secs()).await {
             tracing::error!(error = %e, "purging stale staff sessions failed");
+        }
+        if let Err(e) = app::ssr::totp::purge_expired_pending(&pool).await {
+            tracing::error!(error = %e, "purging expired pending sign-ins failed");
+        }
+        if let Err(e) = app::ssr::throttle::purge_old(&pool).await {
+            tracing::error!(error = %e, "purging old sign-in failures failed");
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The staff list and sign-in lockouts (admins).
 
 use crate::{
-    domain::{Lockout, Page, UserSummary},
+    domain::{Lockout, Page, Role, UserSummary},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -88,4 +88,39 @@ pub async fn end_user_sessions(id: i64) -> Result<u64, AppError> {
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
     Ok(ended)
+}
+
+/// Give user `id` the role `role` (`author`, `editor` or `admin`). Admins only; not one's own
+/// role (403), never demoting the last active admin (409). The role applies at the user's next
+/// request.
+#[server(prefix = "/admin/api", endpoint = "users/set-role")]
+pub async fn set_role(id: i64, role: Role) -> Result<(), AppError> {
+    use crate::ssr::accounts::{self, By};
+    let actor = admin().await?;
+    accounts::set_role(&crate::ssr::context()?.pool, By::Admin(&actor), crate::domain::UserId(id), role).await.map(drop)
+}
+
+/// Deactivate user `id`: they are signed out everywhere at once and cannot sign in. Admins
+/// only; not oneself (403), never the last active admin (409).
+#[server(prefix = "/admin/api", endpoint = "users/deactivate")]
+pub async fn deactivate(id: i64) -> Result<(), AppError> {
+    use crate::ssr::accounts::{self, By};
+    let actor = admin().await?;
+    accounts::deactivate(&crate::ssr::context()?.pool, By::Admin(&actor), crate::domain::UserId(id)).await.map(drop)
+}
+
+/// Let deactivated user `id` sign in again. Admins only.
+#[server(prefix = "/admin/api", endpoint = "users/reactivate")]
+pub async fn reactivate(id: i64) -> Result<(), AppError> {
+    use crate::ssr::accounts::{self, By};
+    let actor = admin().await?;
+    accounts::reactivate(&crate::ssr::context()?.pool, By::Admin(&actor), crate::domain::UserId(id)).await.map(drop)
+}
+
+/// The signed-in actor, if the policy lets them manage staff accounts.
+#[cfg(feature = "ssr")]
+async fn admin() -> Result<crate::domain::Actor, AppError> {
+    let actor = crate::ssr::auth::current_actor().await?;
+    crate::policy::require(&actor, crate::policy::Capability::ManageUsers)?;
+    Ok(actor)
 }

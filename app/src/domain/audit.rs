@@ -40,10 +40,11 @@ pub enum AuditAction {
     TotpDisabled,
     RecoveryCodesRegenerated,
     SecondFactorFailed,
+    UserReactivated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 35] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -78,6 +79,7 @@ impl AuditAction {
         AuditAction::TotpDisabled,
         AuditAction::RecoveryCodesRegenerated,
         AuditAction::SecondFactorFailed,
+        AuditAction::UserReactivated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -116,6 +118,7 @@ impl AuditAction {
             AuditAction::TotpDisabled => "totp.disabled",
             AuditAction::RecoveryCodesRegenerated => "recovery_codes.regenerated",
             AuditAction::SecondFactorFailed => "login.second_factor_failed",
+            AuditAction::UserReactivated => "user.reactivated",
         }
     }
 

@@ -1,5 +1,6 @@
 //! Server-only helpers: request context, passwords, sessions, the audit writer, data access.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod comments;

@@ -224,3 +224,16 @@ pub async fn lift(conn: &mut Conn, id: i64, by: &str) -> Result<Option<Lockout>,
         Ok(lockout)
     })
 }
+
+/// Forget failures older than a day and lockouts that ended more than a day ago (they no
+/// longer lengthen anything). Returns how many rows went.
+pub async fn purge_old(pool: &Pool) -> Result<u64, sqlx::Error> {
+    let day_ago = Stamp::from_now(-MEMORY);
+    let mut conn = pool.acquire().await?;
+    on_db!(&mut conn, |c| {
+        let failures =
+            sqlx::query("delete from sign_in_failures where failed_at < $1").bind(day_ago).execute(&mut *c).await?;
+        let lockouts = sqlx::query("delete from lockouts where until < $1").bind(day_ago).execute(&mut *c).await?;
+        Ok(failures.rows_affected() + lockouts.rows_affected())
+    })
+}

@@ -287,3 +287,15 @@ pub async fn end_pending(conn: &mut Conn, token: &str) -> Result<(), sqlx::Error
             .map(drop)
     })
 }
+
+/// Remove pending sign-ins whose time ran out.
+pub async fn purge_expired_pending(pool: &Pool) -> Result<u64, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    on_db!(&mut conn, |c| {
+        sqlx::query("delete from pending_sign_ins where expires_at <= $1")
+            .bind(Stamp::now())
+            .execute(c)
+            .await
+            .map(|d| d.rows_affected())
+    })
+}

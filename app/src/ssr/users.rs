@@ -188,6 +188,17 @@ pub async fn deactivate(conn: &mut Conn, id: UserId) -> Result<(), sqlx::Error> 
     })
 }
 
+pub async fn reactivate(conn: &mut Conn, id: UserId) -> Result<(), sqlx::Error> {
+    crate::on_db!(conn, |conn| {
+        sqlx::query("update users set is_active = true, updated_at = $2 where id = $1")
+            .bind(id.0)
+            .bind(Stamp::now())
+            .execute(conn)
+            .await
+            .map(drop)
+    })
+}
+
 pub async fn find_by_id(conn: &mut Conn, id: UserId) -> Result<Option<UserRecord>, sqlx::Error> {
     crate::on_db!(conn, |conn| {
         sqlx::query_as(&format!("select {RECORD_COLUMNS} from users where id = $1"))

@@ -169,3 +169,25 @@ async fn an_admin_sees_the_lockout_and_lifts_it_and_that_is_audited() {
     let (status, ..) = attempt(&app, &app.client(), "ann", &ann.password, Some("198.51.100.2")).await;
     assert_eq!(status, 200, "lifted: the right password works again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_and_lockouts_older_than_a_day_are_forgotten_and_recent_ones_kept() {
+    let app = spawn(60, vec![]).await;
+    for _ in 0..5 {
+        attempt(&app, &app.client(), "ann", "wrong password!", None).await;
+    }
+    let old = "'2001-01-01T00:00:00.000Z'";
+    for statement in [
+        format!("insert into sign_in_failures (kind, subject, failed_at) values ('username', 'old', {old})"),
+        format!(
+            "insert into lockouts (kind, subject, seconds, started_at, until) values ('username', 'old', 900, {old}, {old})"
+        ),
+    ] {
+        sql!(app, |c| sqlx::query(&statement).execute(c).await.map(|d| d.rows_affected())).unwrap();
+    }
+    let purged = app::ssr::throttle::purge_old(&app.pool).await.unwrap();
+    assert_eq!(purged, 2);
+    assert_eq!(app.count("select count(*) from lockouts where subject = 'ann'").await, 1, "a lockout in force stays");
+    assert_eq!(app.count("select count(*) from sign_in_failures where subject = 'old'").await, 0);
+    assert!(app.count("select count(*) from sign_in_failures where subject = 'ann'").await >= 5);
+}

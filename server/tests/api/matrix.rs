@@ -38,6 +38,8 @@ struct Cell {
     comment: i64,
     /// A sign-in lockout in force.
     lockout: i64,
+    /// The author who owns the fixture post.
+    owner: app::domain::UserId,
 }
 
 type Form = fn(&Cell) -> Vec<(&'static str, String)>;
@@ -130,6 +132,12 @@ fn password_and_wrong_code(c: &Cell) -> Vec<(&'static str, String)> {
 fn requirement_off(_: &Cell) -> Vec<(&'static str, String)> {
     vec![("enabled", "false".into())]
 }
+fn owner_to_editor(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", c.owner.0.to_string()), ("role", "editor".into())]
+}
+fn owner_id(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", c.owner.0.to_string())]
+}
 fn own_user_id(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("id", c.user.id.0.to_string())]
 }
@@ -153,6 +161,9 @@ const MATRIX: &[Row] = &[
     Row { path: "/admin/api/setup/create-admin",      post: Draft, form: guessed_setup_token, expect: [409; 6], audit: None },
     Row { path: "/admin/api/profile/change-password", post: Draft, form: change_own_password, expect: STAFF, audit: Some("user.password_changed") },
     Row { path: "/admin/api/users/list",              post: Draft, form: nothing,             expect: ADMINS, audit: None },
+    Row { path: "/admin/api/users/set-role",          post: Draft, form: owner_to_editor,     expect: ADMINS, audit: Some("user.role_changed") },
+    Row { path: "/admin/api/users/deactivate",        post: Draft, form: owner_id,            expect: ADMINS, audit: Some("user.deactivated") },
+    Row { path: "/admin/api/users/reactivate",        post: Draft, form: owner_id,            expect: ADMINS, audit: None },
     Row { path: "/admin/api/users/end-sessions",      post: Draft, form: own_user_id,         expect: ADMINS, audit: Some("user.sessions_ended") },
     Row { path: "/admin/api/profile/sessions/list",   post: Draft, form: nothing,             expect: STAFF, audit: None },
     Row { path: "/admin/api/profile/sessions/end",    post: Draft, form: unknown_session,     expect: [401, 404, 404, 404, 404, 401], audit: None },
@@ -344,7 +355,7 @@ async fn every_server_function_answers_every_caller_as_the_matrix_says() {
             let (post, slug, revision, category, tag, comment, lockout) = fixture(&app, &owner, row.post, n).await;
             let (client, user) = caller_client(&app, caller, &format!("caller{n}"), &owner).await;
             let post = if caller == Caller::MissingPost { post + 1_000_000 } else { post };
-            let cell = Cell { user, post, slug, revision, category, tag, comment, lockout };
+            let cell = Cell { user, post, slug, revision, category, tag, comment, lockout, owner: owner.id };
             let before = snapshot(&app).await;
             let form = (row.form)(&cell);
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
