@@ -16,8 +16,10 @@ const USAGE: &str = "usage: cargo xtask <command>
   build [--release]   build the server binary and the site (target/site)
   run [ARGS…]         release build, then `inkwarden serve --insecure-cookies ARGS…`
                       on data/inkwarden.db (plain HTTP, for local use)
-  test                format check, unit + integration tests, release build,
-                      end-to-end tests in headless Chromium
+  test                format check, clippy, unit + integration tests on SQLite,
+                      the integration suite again on a throw-away PostgreSQL,
+                      release build, end-to-end tests in headless Chromium,
+                      deployment checks (nginx, gixy, systemd)
   e2e [--debug]       only the build and the end-to-end tests (debug: faster build)";
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
