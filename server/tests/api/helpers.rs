@@ -25,7 +25,31 @@ pub const PASSWORD: &str = "a long test passphrase";
 pub struct TestApp {
     pub addr: SocketAddr,
     pub pool: Pool,
+    url: String,
     _dir: TempDir,
+}
+
+impl Drop for TestApp {
+    /// A PostgreSQL test database goes with its test (SQLite's file goes with the temp dir).
+    fn drop(&mut self) {
+        let (Ok(admin), Some((_, name))) = (std::env::var("INKWARDEN_TEST_POSTGRES"), self.url.rsplit_once('/')) else {
+            return;
+        };
+        if !self.url.starts_with("postgres") {
+            return;
+        }
+        let name = name.to_owned();
+        // Its own thread and runtime: the test's runtime may be shutting down.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            rt.block_on(async {
+                use sqlx::Connection;
+                let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
+                sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&mut conn).await.ok()
+            })
+        });
+        let _ = dropped.join();
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -68,7 +92,7 @@ impl TestApp {
         let app = Application::build(pool.clone(), settings).await.expect("application");
         let addr = app.addr();
         tokio::spawn(app.run());
-        TestApp { addr, pool, _dir: dir }
+        TestApp { addr, pool, url, _dir: dir }
     }
 
     /// The folder of the test's SQLite file.
