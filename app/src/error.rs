@@ -36,6 +36,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    /// Something that existed is gone for good (a used or expired one-time link).
+    #[error("{0}")]
+    Gone(String),
     #[error("Too many attempts. Try again in {retry_after} seconds.")]
     TooManyRequests { retry_after: u64 },
     /// The username or the address is locked out after too many failed sign-ins.
@@ -70,6 +73,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::BadRequest(_) => 400,
             AppError::Conflict(_) => 409,
+            AppError::Gone(_) => 410,
             AppError::Invalid(_) => 422,
             AppError::TooManyRequests { .. } | AppError::LockedOut { .. } => 429,
             AppError::Busy { .. } => 503,
@@ -92,6 +96,7 @@ impl AppError {
             | AppError::Invalid(_)
             | AppError::BadRequest(_)
             | AppError::Conflict(_)
+            | AppError::Gone(_)
             | AppError::Internal => None,
         }
     }
@@ -150,6 +155,7 @@ mod tests {
             AppError::invalid("x", "y"),
             AppError::BadRequest("x".into()),
             AppError::Conflict("x".into()),
+            AppError::Gone("x".into()),
             AppError::TooManyRequests { retry_after: 3 },
         ];
         for e in all {

@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/login") view=pages::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/login/verify") view=pages::VerifyPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/setup") view=pages::SetupPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/welcome") view=pages::WelcomePage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/admin") view=pages::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::Overview ssr=SsrMode::Async/>
                     <Route path=path!("profile") view=pages::ProfilePage ssr=SsrMode::Async/>

@@ -217,6 +217,24 @@ pub fn check_deactivation(
     Ok(())
 }
 
+/// The guard rail on reactivating a user: not oneself (a deactivated admin cannot be signed in
+/// anyway; this keeps the rule the same as for deactivation).
+pub fn check_reactivation(actor: Option<UserId>, target: UserId) -> Result<(), AppError> {
+    if actor == Some(target) {
+        return Err(AppError::NotAllowed("You cannot change your own account's status.".into()));
+    }
+    Ok(())
+}
+
+/// The guard rail on resetting a password: not one's own (the profile page changes it, which
+/// needs the current password and keeps the session).
+pub fn check_password_reset(actor: Option<UserId>, target: UserId) -> Result<(), AppError> {
+    if actor == Some(target) {
+        return Err(AppError::NotAllowed("Change your own password on your profile page.".into()));
+    }
+    Ok(())
+}
+
 /// One entry of the dashboard navigation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NavItem {
@@ -225,8 +243,8 @@ pub struct NavItem {
     pub needs: Capability,
 }
 
-/// Dashboard sections that exist today, each with the capability it needs. Later sections
-/// (API tokens, settings) join this list when their pages land.
+/// Dashboard sections that exist today, each with the capability it needs. API tokens join
+/// this list when their page lands.
 pub const SECTIONS: &[NavItem] = &[
     NavItem { label: "Overview", href: "/admin", needs: Capability::UseDashboard },
     NavItem { label: "Posts", href: "/admin/posts", needs: Capability::CreatePost },
@@ -235,6 +253,7 @@ pub const SECTIONS: &[NavItem] = &[
     NavItem { label: "Tags", href: "/admin/tags", needs: Capability::ManageTaxonomy },
     NavItem { label: "Users", href: "/admin/users", needs: Capability::ManageUsers },
     NavItem { label: "Audit log", href: "/admin/audit", needs: Capability::ReadAuditLog },
+    NavItem { label: "Settings", href: "/admin/settings", needs: Capability::ManageSettings },
 ];
 
 /// The navigation `role` sees.

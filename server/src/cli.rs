@@ -11,10 +11,9 @@ use app::{
     ssr::{
         accounts::{self, By},
         audit::{self, AuditActor, AuditEvent},
-        password, sessions, setup, users, LockoutPolicy, ServerConfig,
+        links, password, sessions, setup, users, LockoutPolicy, ServerConfig,
     },
 };
-use serde_json::json;
 use std::io::BufRead;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -68,6 +67,7 @@ async fn serve(pool: Pool, args: ServeArgs) -> anyhow::Result<()> {
                 first: std::time::Duration::from_secs(args.lockout_seconds),
             },
             secret_key: crate::secret_key::load_or_create(&args.secret_key_file, !args.insecure_cookies)?,
+            public_url: args.public_url.as_deref().map(|u| u.trim().trim_end_matches('/').to_owned()),
             ..ServerConfig::default()
         },
     };
@@ -117,13 +117,17 @@ async fn user(pool: &Pool, command: UserCommand) -> anyhow::Result<()> {
                 bail!("{problem}");
             }
             let hash = new_password_hash(&username).await?;
-            let mut tx = pool.begin().await?;
-            let id = users::insert(&mut tx, &username, &hash, role).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            let event =
-                cli_event(AuditAction::UserCreated, id.0).details(json!({ "username": username, "role": role }));
-            audit::record(&mut tx, event).await?;
-            tx.commit().await?;
-            println!("Created {role} {username}.");
+            let created = accounts::create(pool, By::Cli, &username, role, Some(hash)).await.map_err(account_error)?;
+            println!("Created {role} {}.", created.username);
+        }
+        UserCommand::Invite { username, role, public_url } => {
+            let created = accounts::create(pool, By::Cli, &username, role, None).await.map_err(account_error)?;
+            let (token, expires) = created.invitation.context("an invitation without a link")?;
+            eprintln!(
+                "Invited {role} {}. Send them this link (single use, valid until {expires} UTC):",
+                created.username
+            );
+            println!("{}", links::url(&public_url, &token));
         }
         UserCommand::SetRole { username, role } => set_role(pool, &username, role).await?,
         UserCommand::Deactivate { username } => deactivate(pool, &username).await?,
@@ -144,14 +148,14 @@ async fn user(pool: &Pool, command: UserCommand) -> anyhow::Result<()> {
 
 async fn set_role(pool: &Pool, username: &str, role: Role) -> anyhow::Result<()> {
     let user = find(pool, username).await?;
-    accounts::set_role(pool, By::Cli, user.id, role).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    accounts::set_role(pool, By::Cli, user.id, role).await.map_err(account_error)?;
     println!("{} is now {role}.", user.username);
     Ok(())
 }
 
 async fn deactivate(pool: &Pool, username: &str) -> anyhow::Result<()> {
     let user = find(pool, username).await?;
-    let was = accounts::deactivate(pool, By::Cli, user.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let was = accounts::deactivate(pool, By::Cli, user.id).await.map_err(account_error)?;
     if was.is_active {
         println!("{} is deactivated; their sessions have ended.", user.username);
     } else {
@@ -162,7 +166,7 @@ async fn deactivate(pool: &Pool, username: &str) -> anyhow::Result<()> {
 
 async fn reactivate(pool: &Pool, username: &str) -> anyhow::Result<()> {
     let user = find(pool, username).await?;
-    accounts::reactivate(pool, By::Cli, user.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    accounts::reactivate(pool, By::Cli, user.id).await.map_err(account_error)?;
     println!("{} can sign in again.", user.username);
     Ok(())
 }
@@ -170,6 +174,16 @@ async fn reactivate(pool: &Pool, username: &str) -> anyhow::Result<()> {
 async fn find(pool: &Pool, username: &str) -> anyhow::Result<users::UserRecord> {
     let name = username.trim().to_lowercase();
     users::find_by_username(&mut pool.acquire().await?, &name).await?.with_context(|| format!("no user named {name:?}"))
+}
+
+/// An account change the rules refused, as the operator reads it.
+fn account_error(e: app::error::AppError) -> anyhow::Error {
+    match e {
+        app::error::AppError::Invalid(errors) => {
+            anyhow::anyhow!(errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join(" "))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
 }
 
 fn cli_event(action: AuditAction, user_id: i64) -> AuditEvent<'static> {

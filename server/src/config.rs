@@ -102,6 +102,17 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Create an account without a password and print a one-time link (valid 72 hours) with
+    /// which its owner chooses one.
+    Invite {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: Role,
+        /// Base URL of the link, like https://blog.example.com.
+        #[arg(long, env = "INKWARDEN_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+        public_url: String,
+    },
     /// Change an account's role.
     SetRole { username: String, role: Role },
     /// Deactivate an account; its sessions end at once.

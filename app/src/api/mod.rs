@@ -12,6 +12,7 @@ pub mod setup;
 pub mod taxonomy;
 pub mod two_factor;
 pub mod users;
+pub mod welcome;
 
 /// Page sizes a list view offers; anything else falls back to the first.
 pub const PAGE_SIZES: [i64; 3] = [25, 50, 100];

@@ -6,20 +6,33 @@ use crate::{
 };
 use leptos::prelude::*;
 
-/// Staff accounts, by username. Admins only.
+/// Staff accounts: search by username (`q`), filter by `role` and `status` (`active` or
+/// `deactivated`), `sort` by `username`, `role`, `status`, `last_login` or `created` (`dir`
+/// `asc` or `desc`). Admins only.
 #[server(prefix = "/admin/api", endpoint = "users/list")]
+#[allow(clippy::too_many_arguments)]
 pub async fn list_users(
+    #[server(default)] q: Option<String>,
+    #[server(default)] role: Option<String>,
+    #[server(default)] status: Option<String>,
+    #[server(default)] sort: Option<String>,
+    #[server(default)] dir: Option<String>,
     #[server(default)] page: Option<i64>,
     #[server(default)] per_page: Option<i64>,
 ) -> Result<Page<UserSummary>, AppError> {
     use crate::{
-        policy::{require, Capability},
-        ssr::{auth, context, users},
+        domain::UserFilter,
+        ssr::{context, users},
     };
-    let actor = auth::current_actor().await?;
-    require(&actor, Capability::ManageUsers)?;
+    admin().await?;
+    let role = role
+        .filter(|r| !r.is_empty())
+        .map(|r| r.parse::<Role>())
+        .transpose()
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let filter = UserFilter { q, role, status, sort, dir };
     let (page, per_page) = super::paging(page, per_page);
-    Ok(users::list(&context()?.pool, page, per_page).await?)
+    Ok(users::list(&context()?.pool, &filter, page, per_page).await?)
 }
 
 /// Sign-in lockouts in force now (usernames and addresses). Admins only.
@@ -123,4 +136,46 @@ async fn admin() -> Result<crate::domain::Actor, AppError> {
     let actor = crate::ssr::auth::current_actor().await?;
     crate::policy::require(&actor, crate::policy::Capability::ManageUsers)?;
     Ok(actor)
+}
+
+/// Invite a new staff member: the account `username` with `role` and no usable password, plus a
+/// one-time link (valid 72 hours) with which they choose one. Admins only; the admin never
+/// sees a password. A taken or malformed username is a 422 on `username`.
+#[server(prefix = "/admin/api", endpoint = "users/create")]
+pub async fn create_user(username: String, role: Role) -> Result<crate::domain::OneTimeLink, AppError> {
+    use crate::ssr::{
+        accounts::{self, By},
+        base_url, context, links,
+    };
+    let actor = admin().await?;
+    let ctx = context()?;
+    let created = accounts::create(&ctx.pool, By::Admin(&actor), &username, role, None).await?;
+    let (token, expires_at) = created.invitation.ok_or(AppError::Internal)?;
+    Ok(crate::domain::OneTimeLink {
+        user_id: created.id,
+        username: created.username,
+        url: links::url(&base_url(&ctx.config), &token),
+        expires_at,
+    })
+}
+
+/// Reset the password of user `id`: the old one stops working at once, their sessions end, and
+/// a new one-time link (valid 72 hours) lets them choose another. Admins only; not one's own
+/// (403: the profile page changes it).
+#[server(prefix = "/admin/api", endpoint = "users/reset-password")]
+pub async fn reset_password(id: i64) -> Result<crate::domain::OneTimeLink, AppError> {
+    use crate::ssr::{
+        accounts::{self, By},
+        base_url, context, links,
+    };
+    let actor = admin().await?;
+    let ctx = context()?;
+    let (user, token, expires_at) =
+        accounts::reset_password(&ctx.pool, By::Admin(&actor), crate::domain::UserId(id)).await?;
+    Ok(crate::domain::OneTimeLink {
+        user_id: user.id,
+        username: user.username,
+        url: links::url(&base_url(&ctx.config), &token),
+        expires_at,
+    })
 }

@@ -1,11 +1,15 @@
 //! Small building blocks shared by pages.
 
+mod confirm;
 mod escape;
 mod options;
 mod pager;
+mod sort;
 mod status;
 
+pub use confirm::confirmed;
 pub use escape::{escape_html, escape_on_server};
 pub use options::options_html;
 pub use pager::Pager;
+pub use sort::SortHeader;
 pub use status::{ErrorNotice, FieldMessage, Forbidden};

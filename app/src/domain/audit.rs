@@ -41,10 +41,11 @@ pub enum AuditAction {
     RecoveryCodesRegenerated,
     SecondFactorFailed,
     UserReactivated,
+    InvitationAccepted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 35] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -80,6 +81,7 @@ impl AuditAction {
         AuditAction::RecoveryCodesRegenerated,
         AuditAction::SecondFactorFailed,
         AuditAction::UserReactivated,
+        AuditAction::InvitationAccepted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +121,7 @@ impl AuditAction {
             AuditAction::RecoveryCodesRegenerated => "recovery_codes.regenerated",
             AuditAction::SecondFactorFailed => "login.second_factor_failed",
             AuditAction::UserReactivated => "user.reactivated",
+            AuditAction::InvitationAccepted => "user.invitation_accepted",
         }
     }
 

@@ -28,6 +28,51 @@ pub struct UserSummary {
     pub is_active: bool,
     pub created_at: Timestamp,
     pub last_login_at: Option<Timestamp>,
+    /// Two-factor sign-in is on.
+    pub two_factor: bool,
+    /// The end of a sign-in lockout of this username in force now.
+    pub locked_until: Option<Timestamp>,
+}
+
+/// Columns the staff list sorts by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserSort {
+    Username,
+    Role,
+    Status,
+    LastLogin,
+    Created,
+}
+
+impl UserSort {
+    pub const ALL: [UserSort; 5] =
+        [UserSort::Username, UserSort::Role, UserSort::Status, UserSort::LastLogin, UserSort::Created];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            UserSort::Username => "username",
+            UserSort::Role => "role",
+            UserSort::Status => "status",
+            UserSort::LastLogin => "last_login",
+            UserSort::Created => "created",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.key() == s)
+    }
+}
+
+/// The search, filters and sort of the staff list, as carried in the URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserFilter {
+    /// Part of a username.
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    /// `active` or `deactivated`.
+    pub status: Option<String>,
+    pub sort: Option<String>,
+    pub dir: Option<String>,
 }
 
 /// Where a successful sign-in may send the browser: only a path inside the dashboard,
@@ -220,3 +265,33 @@ mod device_tests {
         assert_eq!(device_label(""), "Unknown device");
     }
 }
+
+/// What a one-time password link is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "lowercase"))]
+pub enum LinkPurpose {
+    /// A new account chooses its first password.
+    Invite,
+    /// An admin reset the password; the user chooses a new one.
+    Reset,
+}
+
+/// A one-time link an admin hands to a staff member: shown once, valid until `expires_at`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OneTimeLink {
+    pub user_id: UserId,
+    pub username: String,
+    pub url: String,
+    pub expires_at: Timestamp,
+}
+
+/// What the page behind a usable one-time link shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    pub username: String,
+    pub purpose: LinkPurpose,
+}
+
+/// How long an invitation or reset link stays usable.
+pub const LINK_LIFETIME_HOURS: i64 = 72;

@@ -1,11 +1,16 @@
 //! `/admin/login` and `/admin/setup`: signing in, and creating the first admin.
 
 use crate::{
-    api::{auth::Login, setup::CreateFirstAdmin, two_factor::Verify},
+    api::{
+        auth::Login,
+        setup::CreateFirstAdmin,
+        two_factor::Verify,
+        welcome::{open_link, ChoosePassword},
+    },
     components::FieldMessage,
     error::AppError,
 };
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -16,10 +21,14 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = Signal::derive(move || login.value().get().and_then(Result::err));
+    let password_set = move || query.read().get("password").as_deref() == Some("set");
     view! {
         <Title text="Sign in"/>
         <main id="main" class="auth-page">
             <h1>"Sign in to Inkwarden"</h1>
+            <Show when=password_set>
+                <p class="toast" role="status">"Your password is set. Sign in with it."</p>
+            </Show>
             <ActionForm action=login>
                 <input type="hidden" name="next" value=next/>
                 <label for="username">"Username"</label>
@@ -92,5 +101,73 @@ pub fn SetupPage() -> impl IntoView {
             </ActionForm>
             {move || general().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
         </main>
+    }
+}
+
+/// `/admin/welcome?token=…`: an invited or reset staff member chooses their password. A used,
+/// replaced or expired link answers 410 and says so; an unknown one 404.
+#[component]
+pub fn WelcomePage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let link = Resource::new(token, open_link);
+    view! {
+        <Title text="Choose your password"/>
+        <main id="main" class="auth-page">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match link.await {
+                        Ok(info) => Either::Left(view! { <ChoosePasswordForm info token=token()/> }),
+                        Err(error) => {
+                            #[cfg(feature = "ssr")]
+                            if let (Some(response), Ok(status)) = (
+                                use_context::<leptos_axum::ResponseOptions>(),
+                                http::StatusCode::from_u16(error.status()),
+                            ) {
+                                response.set_status(status);
+                            }
+                            let message = match error {
+                                AppError::NotFound => "This link is not valid. Check that you copied all of it.".to_owned(),
+                                other => other.to_string(),
+                            };
+                            Either::Right(view! {
+                                <h1>"This link does not work"</h1>
+                                <p class="notice notice-error" role="alert">{message}</p>
+                                <p><a href="/admin/login">"Go to the sign-in page"</a></p>
+                            })
+                        }
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn ChoosePasswordForm(info: crate::domain::LinkInfo, token: String) -> impl IntoView {
+    let choose = ServerAction::<ChoosePassword>::new();
+    let error = Signal::derive(move || choose.value().get().and_then(Result::err));
+    let general = move || error.get().filter(|e| !matches!(e, AppError::Invalid(_)));
+    let heading = match info.purpose {
+        crate::domain::LinkPurpose::Invite => "Welcome to Inkwarden",
+        crate::domain::LinkPurpose::Reset => "Choose a new password",
+    };
+    view! {
+        <h1>{heading}</h1>
+        <p>"Choose the password for the account " <strong>{info.username.clone()}</strong>
+            ". It must be at least 12 characters long. This link works once."</p>
+        <ActionForm action=choose>
+            <input type="hidden" name="token" value=token/>
+            // For password managers: the account the new password belongs to.
+            <input type="text" value=info.username autocomplete="username" aria-hidden="true" hidden/>
+            <label for="password">"New password"</label>
+            <input id="password" name="password" type="password" autocomplete="new-password" required minlength="12"/>
+            <FieldMessage error field="password"/>
+            <label for="password_confirm">"Repeat password"</label>
+            <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" required/>
+            <FieldMessage error field="password_confirm"/>
+            <button type="submit" disabled=move || choose.pending().get()>"Set password"</button>
+        </ActionForm>
+        {move || general().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
     }
 }

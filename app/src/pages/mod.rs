@@ -15,7 +15,7 @@ mod users;
 pub use audit::AuditPage;
 pub use comments::CommentsPage;
 pub use layout::{ActorResource, AdminLayout};
-pub use login::{LoginPage, SetupPage, VerifyPage};
+pub use login::{LoginPage, SetupPage, VerifyPage, WelcomePage};
 pub use overview::Overview;
 pub use posts::{EditPostPage, NewPostPage, PostsPage};
 pub use profile::ProfilePage;

@@ -1,45 +1,49 @@
-//! `/admin/users`: the staff accounts (the CLI manages them) and the sign-in lockouts in force,
-//! which an admin can lift.
+//! `/admin/users`: the staff accounts (invitations, roles, status, password resets, sessions)
+//! and the sign-in lockouts in force, which an admin can lift.
 
 use super::query_number;
 use crate::{
-    api::users::{list_lockouts, list_users, Deactivate, EndUserSessions, Reactivate, SetRole, Unlock},
-    components::{ErrorNotice, Pager},
-    domain::{Lockout, Role, UserId, UserSummary},
+    api::users::{
+        list_lockouts, list_users, CreateUser, Deactivate, EndUserSessions, Reactivate, ResetPassword, SetRole, Unlock,
+    },
+    components::{confirmed, options_html, ErrorNotice, FieldMessage, Pager, SortHeader},
+    domain::{Lockout, OneTimeLink, Role, UserId, UserSort, UserSummary},
     error::AppError,
     pages::ActorResource,
     policy::may_change_account,
 };
-use leptos::{either::Either, prelude::*};
+use leptos::{
+    either::{Either, EitherOf3},
+    prelude::*,
+};
 use leptos_meta::Title;
+use leptos_router::{components::Form, hooks::use_query_map};
 
-/// `/admin/users`: the staff accounts. Admins only; others get the 403 page.
+/// `/admin/users`: the staff accounts with search, filters, sorting and paging in the URL, an
+/// invitation form, and per-account controls. Admins only; others get the 403 page.
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let text = move |k: &'static str| move || query.read().get(k).filter(|v| !v.is_empty());
+    let (q, role, status, sort, dir) = (text("q"), text("role"), text("status"), text("sort"), text("dir"));
     let (page, per_page) = (query_number("page"), query_number("per_page"));
     let actions = AccountActions::new();
-    let users = Resource::new(move || (page(), per_page(), actions.version()), |(p, n, _)| list_users(p, n));
+    let users = Resource::new(
+        move || (q(), role(), status(), sort(), dir(), page(), per_page(), actions.version()),
+        |(q, r, s, so, d, p, n, _)| list_users(q, r, s, so, d, p, n),
+    );
     let me = expect_context::<ActorResource>();
-    let end_sessions = actions.end_sessions;
-    let ended = move || {
-        end_sessions.value().get().map(|result| match result {
-            Ok(n) => Either::Left(view! {
-                <p class="toast" role="status">{format!("Ended {n} session{}.", if n == 1 { "" } else { "s" })}</p>
-            }),
-            Err(error) => Either::Right(view! { <ErrorNotice error/> }),
-        })
-    };
     view! {
         <Title text="Users"/>
+        <h1>"Users"</h1>
+        <Invite invite=actions.invite/>
+        {move || actions.outcome()}
+        <UserFilters/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let me = me.await.ok();
                 match users.await {
                     Ok(list) => Either::Left(view! {
-                        <h1>"Users"</h1>
-                        <p class="hint">"New accounts are created with " <code>"inkwarden user create"</code> " on the server."</p>
-                        {ended}
-                        {move || actions.outcome()}
                         <UserTable rows=list.rows.clone() me actions/>
                         <Pager page=list.page page_count=list.page_count() total=list.total per_page=list.per_page/>
                     }),
@@ -53,8 +57,83 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+/// The invitation form: a username and a role. The new member chooses their own password
+/// through the one-time link shown after.
+#[component]
+fn Invite(invite: ServerAction<CreateUser>) -> impl IntoView {
+    let error = Signal::derive(move || invite.value().get().and_then(Result::err));
+    let options = Role::ALL
+        .into_iter()
+        .map(|r| view! { <option value=r.as_str() selected=r == Role::Author>{r.label()}</option> })
+        .collect_view();
+    view! {
+        <details class="invite" open=move || error.get().is_some()>
+            <summary>"Invite a staff member"</summary>
+            <ActionForm action=invite attr:class="inline-form">
+                <div>
+                    <label for="invite-username">"Username"</label>
+                    <input id="invite-username" name="username" required maxlength="32" autocomplete="off"
+                        aria-describedby="invite-username-error"/>
+                    <FieldMessage error field="username" id="invite-username-error"/>
+                </div>
+                <div>
+                    <label for="invite-role">"Role"</label>
+                    <select id="invite-role" name="role">{options}</select>
+                </div>
+                <button type="submit" disabled=move || invite.pending().get()>"Create invitation"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// A one-time link just issued, with a copy button: it is shown once.
+#[component]
+fn LinkNotice(link: OneTimeLink, what: &'static str) -> impl IntoView {
+    let url = link.url.clone();
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        let _ = window().navigator().clipboard().write_text(&url);
+        copied.set(true);
+    };
+    let expires = link.expires_at.get(..16).unwrap_or(&link.expires_at).replace('T', " ");
+    view! {
+        <section class="toast one-time-link" role="status">
+            <p>{format!("{what} for {}. Send them this link; it works once, until {expires} UTC, and is not shown again:", link.username)}</p>
+            <label for="one-time-link" class="visually-hidden">"One-time link"</label>
+            <input id="one-time-link" readonly value=link.url size="60"/>
+            <button type="button" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
+        </section>
+    }
+}
+
+/// Search, role and status filters: a GET form that writes the URL, without JavaScript too.
+#[component]
+fn UserFilters() -> impl IntoView {
+    let query = use_query_map();
+    let current = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let roles =
+        options_html(std::iter::once(("", "Any")).chain(Role::ALL.map(|r| (r.as_str(), r.label()))), &current("role"));
+    let statuses =
+        options_html([("", "Any"), ("active", "Active"), ("deactivated", "Deactivated")], &current("status"));
+    view! {
+        <Form method="get" action="" attr:class="filters">
+            <div><label for="q">"Search usernames"</label><input id="q" name="q" type="search" value=current("q")/></div>
+            <div><label for="role">"Role"</label><select id="role" name="role" inner_html=roles></select></div>
+            <div><label for="status">"Status"</label><select id="status" name="status" inner_html=statuses></select></div>
+            <input type="hidden" name="sort" value=current("sort")/>
+            <input type="hidden" name="dir" value=current("dir")/>
+            <input type="hidden" name="per_page" value=current("per_page")/>
+            <button type="submit">"Filter"</button>
+            <a href="/admin/users">"Clear"</a>
+        </Form>
+    }
+}
+
 #[component]
 fn UserTable(rows: Vec<UserSummary>, me: Option<crate::domain::Actor>, actions: AccountActions) -> impl IntoView {
+    if rows.is_empty() {
+        return Either::Left(view! { <p class="empty">"No accounts match. Try clearing the filters."</p> });
+    }
     let end_sessions = actions.end_sessions;
     let rows = rows
         .into_iter()
@@ -66,19 +145,24 @@ fn UserTable(rows: Vec<UserSummary>, me: Option<crate::domain::Actor>, actions: 
                 .map(|_| view! { <AccountControls user=u.clone() actions/> });
             let question = format!("Sign {} out everywhere?", u.username);
             let confirm = move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                if window().confirm_with_message(&question).unwrap_or(false) {
+                if confirmed(&ev, &question) {
                     end_sessions.dispatch(EndUserSessions { id });
                 }
             };
             let label = format!("End sessions of {}", u.username);
+            let when = |t: Option<crate::domain::Timestamp>| {
+                t.map(|t| t.get(..16).unwrap_or(&t).replace('T', " ")).unwrap_or_else(|| "never".into())
+            };
+            let locked = u.locked_until.map(|t| format!("until {}", t.get(11..16).unwrap_or(&t)));
             view! {
                 <tr>
                     <td>{u.username}</td>
                     <td>{u.role.label()}</td>
                     <td>{if u.is_active { "Active" } else { "Deactivated" }}</td>
-                    <td>{u.last_login_at.map(String::from).unwrap_or_else(|| "never".into())}</td>
-                    <td>{u.created_at.0}</td>
+                    <td>{if u.two_factor { "On" } else { "Off" }}</td>
+                    <td>{when(u.last_login_at)}</td>
+                    <td>{locked.unwrap_or_else(|| "—".into())}</td>
+                    <td>{when(Some(u.created_at))}</td>
                     <td>{controls}</td>
                     <td>
                         <form method="post" action="/admin/api/users/end-sessions" on:submit=confirm>
@@ -90,18 +174,23 @@ fn UserTable(rows: Vec<UserSummary>, me: Option<crate::domain::Actor>, actions: 
             }
         })
         .collect_view();
-    view! {
+    Either::Right(view! {
         <table class="data">
             <caption class="visually-hidden">"Staff accounts"</caption>
             <thead><tr>
-                <th scope="col">"Username"</th><th scope="col">"Role"</th><th scope="col">"Status"</th>
-                <th scope="col">"Last sign-in (UTC)"</th><th scope="col">"Created (UTC)"</th>
+                <SortHeader column=UserSort::Username.key() label="Username"/>
+                <SortHeader column=UserSort::Role.key() label="Role"/>
+                <SortHeader column=UserSort::Status.key() label="Status"/>
+                <th scope="col">"Two-factor"</th>
+                <SortHeader column=UserSort::LastLogin.key() label="Last sign-in (UTC)"/>
+                <th scope="col">"Locked out"</th>
+                <SortHeader column=UserSort::Created.key() label="Created (UTC)"/>
                 <th scope="col">"Change"</th>
                 <th scope="col"><span class="visually-hidden">"Sessions"</span></th>
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
-    }
+    })
 }
 
 /// The sign-in lockouts in force, each with a button that lifts it (after confirmation).
@@ -150,8 +239,7 @@ fn LockoutTable(rows: Vec<Lockout>, unlock: ServerAction<Unlock>) -> impl IntoVi
         .map(|l| {
             let id = l.id;
             let confirm = move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                if window().confirm_with_message("Lift this lockout now?").unwrap_or(false) {
+                if confirmed(&ev, "Lift this lockout now?") {
                     unlock.dispatch(Unlock { id });
                 }
             };
@@ -188,6 +276,8 @@ fn LockoutTable(rows: Vec<Lockout>, unlock: ServerAction<Unlock>) -> impl IntoVi
 /// The account changes an admin can make on the Users page, shared by every row.
 #[derive(Clone, Copy)]
 struct AccountActions {
+    invite: ServerAction<CreateUser>,
+    reset_password: ServerAction<ResetPassword>,
     set_role: ServerAction<SetRole>,
     deactivate: ServerAction<Deactivate>,
     reactivate: ServerAction<Reactivate>,
@@ -197,6 +287,8 @@ struct AccountActions {
 impl AccountActions {
     fn new() -> Self {
         Self {
+            invite: ServerAction::new(),
+            reset_password: ServerAction::new(),
             set_role: ServerAction::new(),
             deactivate: ServerAction::new(),
             reactivate: ServerAction::new(),
@@ -206,19 +298,51 @@ impl AccountActions {
 
     /// Changes so far, so the list reloads after each.
     fn version(self) -> usize {
-        self.set_role.version().get() + self.deactivate.version().get() + self.reactivate.version().get()
+        self.invite.version().get()
+            + self.reset_password.version().get()
+            + self.set_role.version().get()
+            + self.deactivate.version().get()
+            + self.reactivate.version().get()
+            + self.end_sessions.version().get()
     }
 
-    /// A toast for the last change that worked, or its error.
+    /// A toast for the last change (a one-time link for an invitation or a reset), or its error.
+    /// Invitation errors on the username show beside the field instead.
     fn outcome(self) -> Option<impl IntoView> {
-        let results = [
-            self.set_role.value().get().map(|r| r.map(|()| "Role changed. It applies at their next request.")),
-            self.deactivate.value().get().map(|r| r.map(|()| "Account deactivated; its sessions have ended.")),
-            self.reactivate.value().get().map(|r| r.map(|()| "Account reactivated.")),
+        let latest = [
+            (self.invite.version().get(), 0),
+            (self.reset_password.version().get(), 1),
+            (self.set_role.version().get(), 2),
+            (self.deactivate.version().get(), 3),
+            (self.reactivate.version().get(), 4),
+            (self.end_sessions.version().get(), 5),
         ];
-        results.into_iter().flatten().last().map(|result| match result {
-            Ok(message) => Either::Left(view! { <p class="toast" role="status">{message}</p> }),
-            Err(error) => Either::Right(view! { <ErrorNotice error/> }),
+        let (_, which) = latest.into_iter().filter(|(v, _)| *v > 0).max_by_key(|(v, _)| *v)?;
+        let toast = |m: String| EitherOf3::A(view! { <p class="toast" role="status">{m}</p> });
+        let result = match which {
+            0 => match self.invite.value().get()? {
+                Ok(link) => return Some(EitherOf3::B(view! { <LinkNotice link what="Invitation created"/> })),
+                Err(AppError::Invalid(_)) => return None,
+                Err(e) => Err(e),
+            },
+            1 => match self.reset_password.value().get()? {
+                Ok(link) => {
+                    return Some(EitherOf3::B(
+                        view! { <LinkNotice link what="Password reset; their sessions have ended"/> },
+                    ))
+                }
+                Err(e) => Err(e),
+            },
+            2 => self.set_role.value().get()?.map(|()| "Role changed. It applies at their next request.".to_owned()),
+            3 => self.deactivate.value().get()?.map(|()| "Account deactivated; its sessions have ended.".to_owned()),
+            4 => self.reactivate.value().get()?.map(|()| "Account reactivated.".to_owned()),
+            _ => {
+                self.end_sessions.value().get()?.map(|n| format!("Ended {n} session{}.", if n == 1 { "" } else { "s" }))
+            }
+        };
+        Some(match result {
+            Ok(message) => toast(message),
+            Err(error) => EitherOf3::C(view! { <ErrorNotice error/> }),
         })
     }
 }
@@ -232,13 +356,22 @@ fn AccountControls(user: UserSummary, actions: AccountActions) -> impl IntoView 
         .map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })
         .collect_view();
     let name = user.username.clone();
+    let question = format!("Deactivate {name}? They are signed out everywhere and cannot sign in.");
     let confirm_deactivate = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let question = format!("Deactivate {name}? They are signed out everywhere and cannot sign in.");
-        if window().confirm_with_message(&question).unwrap_or(false) {
+        if confirmed(&ev, &question) {
             actions.deactivate.dispatch(Deactivate { id });
         }
     };
+    let question = format!(
+        "Reset the password of {name}? Their password stops working and they are signed out everywhere; \
+         you get a link with which they choose a new one."
+    );
+    let confirm_reset = move |ev: leptos::ev::SubmitEvent| {
+        if confirmed(&ev, &question) {
+            actions.reset_password.dispatch(ResetPassword { id });
+        }
+    };
+    let reset_label = format!("Reset the password of {}", user.username);
     let select_id = format!("role-{id}");
     let (deactivate_label, reactivate_label) =
         (format!("Deactivate {}", user.username), format!("Reactivate {}", user.username));
@@ -267,5 +400,9 @@ fn AccountControls(user: UserSummary, actions: AccountActions) -> impl IntoView 
             <button type="submit" aria-label=change_label>"Change role"</button>
         </ActionForm>
         {status}
+        <form method="post" action="/admin/api/users/reset-password" on:submit=confirm_reset class="inline">
+            <input type="hidden" name="id" value=id/>
+            <button type="submit" class="danger" aria-label=reset_label>"Reset password"</button>
+        </form>
     }
 }

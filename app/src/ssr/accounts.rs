@@ -5,11 +5,11 @@
 use super::{
     audit::{self, AuditActor, AuditEvent},
     db::Pool,
-    sessions,
+    links, password, sessions,
     users::{self, UserRecord},
 };
 use crate::{
-    domain::{Actor, AuditAction, Role, UserId},
+    domain::{username_problem, Actor, AuditAction, LinkPurpose, Role, Timestamp, UserId},
     error::AppError,
     policy,
 };
@@ -75,9 +75,7 @@ pub async fn deactivate(pool: &Pool, by: By<'_>, target: UserId) -> Result<UserR
 pub async fn reactivate(pool: &Pool, by: By<'_>, target: UserId) -> Result<UserRecord, AppError> {
     let mut tx = pool.begin_write().await?;
     let user = users::find_by_id(&mut tx, target).await?.ok_or(AppError::NotFound)?;
-    if by.id() == Some(user.id) {
-        return Err(AppError::NotAllowed("You cannot change your own account's status.".into()));
-    }
+    policy::check_reactivation(by.id(), user.id)?;
     if !user.is_active {
         users::reactivate(&mut tx, user.id).await?;
         let details = json!({ "username": user.username, "before": { "active": false }, "after": { "active": true } });
@@ -85,4 +83,64 @@ pub async fn reactivate(pool: &Pool, by: By<'_>, target: UserId) -> Result<UserR
     }
     tx.commit().await?;
     Ok(user)
+}
+
+/// A new account, and the one-time link with which its owner chooses a password (when the
+/// account was created without one).
+#[derive(Debug)]
+pub struct Created {
+    pub id: UserId,
+    pub username: String,
+    /// The token of the invitation link and when it expires; `None` when a password was given.
+    pub invitation: Option<(String, Timestamp)>,
+}
+
+/// Create an account with `role`. With `password_hash` (the CLI reading a password from
+/// standard input) it can sign in at once; without, it has no usable password and an
+/// invitation link is issued in the same transaction. A taken or malformed username is a field
+/// error on `username`.
+pub async fn create(
+    pool: &Pool,
+    by: By<'_>,
+    username: &str,
+    role: Role,
+    password_hash: Option<String>,
+) -> Result<Created, AppError> {
+    let username = username.trim().to_lowercase();
+    if let Some(problem) = username_problem(&username) {
+        return Err(AppError::invalid("username", problem));
+    }
+    let mut tx = pool.begin_write().await?;
+    let invited = password_hash.is_none();
+    let hash = password_hash.unwrap_or_else(|| password::UNUSABLE.to_owned());
+    let id = users::insert(&mut tx, &username, &hash, role).await?;
+    let invitation = if invited { Some(links::issue(&mut tx, id, LinkPurpose::Invite).await?) } else { None };
+    let details = json!({
+        "username": username,
+        "after": { "role": role, "active": true },
+        "invited": invited,
+        "link_expires_at": invitation.as_ref().map(|(_, expires)| expires),
+    });
+    audit::record(&mut tx, by.event(AuditAction::UserCreated, id).details(details)).await?;
+    tx.commit().await?;
+    Ok(Created { id, username, invitation })
+}
+
+/// Reset `target`'s password: the old one stops working at once, every session of theirs ends,
+/// and a one-time link lets them choose a new one. Not one's own (403).
+pub async fn reset_password(
+    pool: &Pool,
+    by: By<'_>,
+    target: UserId,
+) -> Result<(UserRecord, String, Timestamp), AppError> {
+    let mut tx = pool.begin_write().await?;
+    let user = users::find_by_id(&mut tx, target).await?.ok_or(AppError::NotFound)?;
+    policy::check_password_reset(by.id(), user.id)?;
+    users::set_password_hash(&mut tx, user.id, password::UNUSABLE, true).await?;
+    let ended = sessions::end_all(&mut tx, user.id, None).await?;
+    let (token, expires) = links::issue(&mut tx, user.id, LinkPurpose::Reset).await?;
+    let details = json!({ "username": user.username, "sessions_ended": ended, "link_expires_at": expires });
+    audit::record(&mut tx, by.event(AuditAction::PasswordReset, user.id).details(details)).await?;
+    tx.commit().await?;
+    Ok((user, token, expires))
 }

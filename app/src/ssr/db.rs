@@ -325,3 +325,9 @@ pub fn unique_or_internal(err: sqlx::Error, column: &str, on_violation: impl FnO
         err.into()
     }
 }
+
+/// A `like` pattern matching `text` anywhere, with backslash, `%` and `_` escaped (use with
+/// `escape` and a backslash), so what someone types is searched for literally.
+pub fn contains_pattern(text: &str) -> String {
+    format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod comments;
 pub mod db;
+pub mod links;
 pub mod markdown;
 pub mod password;
 pub mod posts;
@@ -35,6 +36,9 @@ pub struct ServerConfig {
     pub lockout: LockoutPolicy,
     /// The key that seals two-factor secrets.
     pub secret_key: SecretKey,
+    /// The public base URL (`https://blog.example.com`) for links handed to people; without
+    /// it, links use the origin of the request that asked for them.
+    pub public_url: Option<String>,
 }
 
 /// 32 bytes from the key file; never printed.
@@ -80,6 +84,7 @@ impl Default for ServerConfig {
             session_absolute: Duration::from_secs(12 * 60 * 60),
             lockout: LockoutPolicy::default(),
             secret_key: SecretKey::generate(),
+            public_url: None,
         }
     }
 }
@@ -103,4 +108,21 @@ pub fn context() -> Result<AppContext, AppError> {
 /// The client address of the current request, if the middleware resolved one.
 pub fn client_ip() -> Option<IpAddr> {
     use_context::<http::request::Parts>()?.extensions.get::<ClientIp>().map(|ip| ip.0)
+}
+
+/// The base URL for absolute links: `--public-url` when set, else the origin the current
+/// request was made to (its `Origin`, which the same-origin guard has checked, else its `Host`).
+pub fn base_url(config: &ServerConfig) -> String {
+    if let Some(url) = &config.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let parts = use_context::<http::request::Parts>();
+    let header = |name: http::HeaderName| {
+        parts.as_ref().and_then(|p| p.headers.get(name)).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    };
+    if let Some(origin) = header(http::header::ORIGIN).filter(|o| o.starts_with("http")) {
+        return origin;
+    }
+    let scheme = if config.insecure_cookies { "http" } else { "https" };
+    format!("{scheme}://{}", header(http::header::HOST).unwrap_or_else(|| "localhost".into()))
 }

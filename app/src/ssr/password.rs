@@ -102,6 +102,10 @@ fn hash_blocking(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::internal("hash password", e))
 }
 
+/// Stored in place of a hash while an account has no password (an invitation not yet
+/// accepted, a reset by an admin): it is not a PHC string, so no password verifies against it.
+pub const UNUSABLE: &str = "!no-password";
+
 /// A hash of a random string, verified against when the username is unknown so that
 /// "no such user" costs the same time as "wrong password".
 fn dummy_hash() -> &'static str {
@@ -134,6 +138,8 @@ pub enum Verdict {
 pub async fn verify(password: String, stored: Option<String>) -> Result<Verdict, AppError> {
     let _permit = slot().await?;
     tokio::task::spawn_blocking(move || {
+        // An account without a usable password costs the same time as an unknown one.
+        let stored = stored.filter(|h| h != UNUSABLE);
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let Ok(parsed) = PasswordHash::new(&phc) else {
@@ -176,6 +182,13 @@ mod tests {
     #[tokio::test]
     async fn unknown_accounts_never_verify() {
         assert_eq!(verify("anything".into(), None).await.unwrap(), Verdict::Invalid);
+    }
+
+    #[tokio::test]
+    async fn an_account_without_a_password_never_verifies() {
+        for typed in ["", UNUSABLE, "anything"] {
+            assert_eq!(verify(typed.into(), Some(UNUSABLE.into())).await.unwrap(), Verdict::Invalid);
+        }
     }
 
     #[tokio::test]

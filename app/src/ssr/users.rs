@@ -1,11 +1,12 @@
 //! Data access for `users`. Functions take an executor so callers can run them inside the
 //! transaction that also writes the audit event.
 
-use crate::ssr::db::{Conn, Pool, Stamp};
+use crate::ssr::db::{contains_pattern, Conn, Pool, Stamp};
 use crate::{
-    domain::{Actor, Page, Role, UserId, UserSummary},
+    domain::{Actor, Page, Role, UserFilter, UserId, UserSort, UserSummary},
     error::AppError,
 };
+use sqlx::{Database, QueryBuilder};
 
 /// A `users` row as the server needs it to authenticate; never leaves the server.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -221,18 +222,61 @@ pub async fn count_active_admins(conn: &mut Conn) -> Result<i64, sqlx::Error> {
     })
 }
 
-pub async fn list(pool: &Pool, page: i64, per_page: i64) -> Result<Page<UserSummary>, sqlx::Error> {
+const SUMMARY_COLUMNS: &str = "u.id, u.username, u.role, u.is_active, u.created_at, u.last_login_at,
+     exists (select 1 from totp_secrets t where t.user_id = u.id and t.confirmed_at is not null) as two_factor,
+     (select max(l.until) from lockouts l where l.kind = 'username' and l.subject = u.username and l.until > ";
+
+fn push_filters<'a, DB: Database>(b: &mut QueryBuilder<'a, DB>, f: &'a UserFilter)
+where
+    bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    b.push(" where 1 = 1");
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        b.push(" and lower(u.username) like lower(").push_bind(contains_pattern(q)).push(") escape '\\'");
+    }
+    if let Some(role) = f.role {
+        b.push(" and u.role = ").push_bind(role.as_str().to_owned());
+    }
+    match f.status.as_deref() {
+        Some("active") => b.push(" and u.is_active = ").push_bind(true),
+        Some("deactivated") => b.push(" and u.is_active = ").push_bind(false),
+        _ => b,
+    };
+}
+
+fn push_order<DB: Database>(b: &mut QueryBuilder<'_, DB>, f: &UserFilter) {
+    let column = match f.sort.as_deref().and_then(UserSort::parse).unwrap_or(UserSort::Username) {
+        UserSort::Username => "u.username",
+        // By reach, not by spelling.
+        UserSort::Role => "case u.role when 'admin' then 3 when 'editor' then 2 else 1 end",
+        UserSort::Status => "u.is_active",
+        UserSort::LastLogin => "u.last_login_at",
+        UserSort::Created => "u.created_at",
+    };
+    let dir = if f.dir.as_deref() == Some("desc") { "desc" } else { "asc" };
+    // Never signed in sorts as the oldest sign-in on both backends.
+    let nulls = match (column, dir) {
+        ("u.last_login_at", "asc") => " nulls first",
+        ("u.last_login_at", _) => " nulls last",
+        _ => "",
+    };
+    b.push(format_args!(" order by {column} {dir}{nulls}, u.id {dir}"));
+}
+
+/// One page of the staff list, filtered and sorted.
+pub async fn list(pool: &Pool, f: &UserFilter, page: i64, per_page: i64) -> Result<Page<UserSummary>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     crate::on_db!(&mut conn, |conn| {
-        let total: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&mut *conn).await?;
-        let rows = sqlx::query_as(
-            "select id, username, role, is_active, created_at, last_login_at
-             from users order by username limit $1 offset $2",
-        )
-        .bind(per_page)
-        .bind((page - 1) * per_page)
-        .fetch_all(&mut *conn)
-        .await?;
+        let mut count = QueryBuilder::new("select count(*) from users u");
+        push_filters(&mut count, f);
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+        let mut b = QueryBuilder::new(format!("select {SUMMARY_COLUMNS}"));
+        b.push_bind(Stamp::now()).push(") as locked_until from users u");
+        push_filters(&mut b, f);
+        push_order(&mut b, f);
+        b.push(" limit ").push_bind(per_page).push(" offset ").push_bind((page - 1) * per_page);
+        let rows = b.build_query_as().fetch_all(&mut *conn).await?;
         Ok(Page { rows, total, page, per_page })
     })
 }

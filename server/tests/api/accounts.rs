@@ -77,3 +77,48 @@ async fn deactivation_signs_the_user_out_at_once_and_reactivation_lets_them_back
     assert_eq!(app.audit_count("user.reactivated").await, 1);
     assert_eq!(app.login_response(&app.client(), "ann", &ann.password).await.status(), 200);
 }
+
+async fn usernames(app: &TestApp, admin: &reqwest::Client, form: &[(&str, &str)]) -> (Vec<String>, i64) {
+    let res = app.post(admin, "/admin/api/users/list", form).await;
+    assert_eq!(res.status(), 200, "{form:?}");
+    let page: serde_json::Value = res.json().await.unwrap();
+    let names = page["rows"].as_array().unwrap().iter().map(|r| r["username"].as_str().unwrap().to_owned()).collect();
+    (names, page["total"].as_i64().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_staff_list_searches_filters_sorts_and_pages_with_lockouts_and_two_factor_shown() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let admin = app.signed_in(&ada).await;
+    for (name, role) in [("bob_e", Role::Editor), ("bobby", Role::Author), ("cy", Role::Author), ("dee", Role::Editor)]
+    {
+        app.create_user(name, role).await;
+    }
+    sql!(app, |c| sqlx::query("update users set is_active = false where username = 'dee'").execute(c).await.map(drop))
+        .unwrap();
+    let n = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(usernames(&app, &admin, &[]).await, (n(&["ada", "bob_e", "bobby", "cy", "dee"]), 5));
+    assert_eq!(usernames(&app, &admin, &[("q", "BOB")]).await.0, n(&["bob_e", "bobby"]));
+    assert_eq!(usernames(&app, &admin, &[("q", "b_")]).await.0, n(&["bob_e"]), "`_` is searched literally");
+    assert_eq!(usernames(&app, &admin, &[("q", "%")]).await.0, n(&[]));
+    assert_eq!(usernames(&app, &admin, &[("role", "editor")]).await.0, n(&["bob_e", "dee"]));
+    assert_eq!(usernames(&app, &admin, &[("status", "deactivated")]).await.0, n(&["dee"]));
+    assert_eq!(usernames(&app, &admin, &[("role", "editor"), ("status", "active")]).await.0, n(&["bob_e"]));
+    let sorted = usernames(&app, &admin, &[("sort", "role"), ("dir", "desc")]).await.0;
+    assert_eq!(sorted, n(&["ada", "dee", "bob_e", "cy", "bobby"]), "by reach: admins first when descending");
+    assert_eq!(usernames(&app, &admin, &[("sort", "username"), ("dir", "desc")]).await.0[0], "dee");
+    let last_login = usernames(&app, &admin, &[("sort", "last_login"), ("dir", "desc")]).await.0;
+    assert_eq!(last_login[0], "ada", "the only one who signed in comes first");
+    let (page2, total) = usernames(&app, &admin, &[("per_page", "25"), ("page", "2")]).await;
+    assert_eq!((page2.len(), total), (0, 5));
+    assert_eq!(app.post(&admin, "/admin/api/users/list", &[("role", "owner")]).await.status(), 400);
+
+    for _ in 0..5 {
+        app.login_response(&app.client(), "cy", "wrong password!").await;
+    }
+    let res = app.post(&admin, "/admin/api/users/list", &[("q", "cy")]).await;
+    let page: serde_json::Value = res.json().await.unwrap();
+    assert!(page["rows"][0]["locked_until"].is_string(), "the lockout shows: {page}");
+    assert_eq!(page["rows"][0]["two_factor"], false);
+}

@@ -219,3 +219,23 @@ fn the_secret_key_file_is_created_owner_only_and_refused_in_production_when_othe
     let out = run(&url, &[&args[..], &[short.to_str().unwrap()]].concat());
     assert!(stderr(&out).contains("exactly 32 bytes"), "{}", stderr(&out));
 }
+
+#[test]
+fn user_invite_prints_only_the_link_and_leaves_the_account_without_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("inkwarden.db");
+    let out = inkwarden(
+        &db,
+        &["user", "invite", "--username", "nia", "--role", "editor", "--public-url", "https://blog.example.com/"],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("https://blog.example.com/admin/welcome?token="), "{stdout}");
+    assert_eq!(stdout.lines().count(), 1, "a script can capture the link alone");
+    assert_eq!(query_text(&db, "select role || ' ' || password_hash from users"), "editor !no-password");
+    assert_eq!(query_text(&db, "select purpose from password_links"), "invite");
+    let taken = inkwarden(&db, &["user", "invite", "--username", "nia", "--role", "author"], "");
+    assert!(!taken.status.success());
+    assert!(stderr(&taken).contains("already taken"), "{}", stderr(&taken));
+}

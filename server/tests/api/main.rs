@@ -13,6 +13,7 @@ mod flood;
 mod hardening;
 mod hostile;
 mod instances;
+mod invitations;
 mod lockout;
 mod matrix;
 mod posts;

@@ -138,6 +138,13 @@ fn owner_to_editor(c: &Cell) -> Vec<(&'static str, String)> {
 fn owner_id(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("id", c.owner.0.to_string())]
 }
+fn new_account(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("username", format!("new.{}", c.user.username)), ("role", "author".into())]
+}
+fn guessed_link(_: &Cell) -> Vec<(&'static str, String)> {
+    let p = PASSWORD.to_owned();
+    vec![("token", "guessed".into()), ("password", p.clone()), ("password_confirm", p)]
+}
 fn own_user_id(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("id", c.user.id.0.to_string())]
 }
@@ -164,6 +171,10 @@ const MATRIX: &[Row] = &[
     Row { path: "/admin/api/users/set-role",          post: Draft, form: owner_to_editor,     expect: ADMINS, audit: Some("user.role_changed") },
     Row { path: "/admin/api/users/deactivate",        post: Draft, form: owner_id,            expect: ADMINS, audit: Some("user.deactivated") },
     Row { path: "/admin/api/users/reactivate",        post: Draft, form: owner_id,            expect: ADMINS, audit: None },
+    Row { path: "/admin/api/users/create",            post: Draft, form: new_account,         expect: ADMINS, audit: Some("user.created") },
+    Row { path: "/admin/api/users/reset-password",    post: Draft, form: owner_id,            expect: ADMINS, audit: Some("user.password_reset") },
+    Row { path: "/admin/api/welcome/link",            post: Draft, form: guessed_link,        expect: [404; 6], audit: None },
+    Row { path: "/admin/api/welcome/choose-password", post: Draft, form: guessed_link,        expect: [404; 6], audit: None },
     Row { path: "/admin/api/users/end-sessions",      post: Draft, form: own_user_id,         expect: ADMINS, audit: Some("user.sessions_ended") },
     Row { path: "/admin/api/profile/sessions/list",   post: Draft, form: nothing,             expect: STAFF, audit: None },
     Row { path: "/admin/api/profile/sessions/end",    post: Draft, form: unknown_session,     expect: [401, 404, 404, 404, 404, 401], audit: None },

@@ -8,7 +8,7 @@ use crate::{
         },
         taxonomy::{list_categories, list_tags},
     },
-    components::{options_html, ErrorNotice, Pager},
+    components::{options_html, ErrorNotice, Pager, SortHeader},
     domain::{AuthorOption, PostRow, PostSort, PostStatus, Term},
     pages::{query_number, ActorResource},
     policy::{post_scope, PostAction},
@@ -98,32 +98,6 @@ fn Filters(authors: Vec<AuthorOption>, categories: Vec<Term>, tags: Vec<Term>) -
     }
 }
 
-/// A column header that sorts by its column, toggling the direction on a second click.
-#[component]
-fn SortHeader(sort: PostSort, label: &'static str) -> impl IntoView {
-    let query = use_query_map();
-    let active = move || query.read().get("sort").as_deref() == Some(sort.key());
-    let descending = move || active() && query.read().get("dir").as_deref() == Some("desc");
-    let href = move || {
-        let mut q = query.get();
-        q.replace("sort", sort.key().to_owned());
-        q.replace("dir", if active() && !descending() { "desc" } else { "asc" }.to_owned());
-        q.replace("page", "1".to_owned());
-        q.to_query_string()
-    };
-    let aria = move || match (active(), descending()) {
-        (false, _) => "none",
-        (true, false) => "ascending",
-        (true, true) => "descending",
-    };
-    let arrow = move || match (active(), descending()) {
-        (false, _) => "",
-        (true, false) => " ▲",
-        (true, true) => " ▼",
-    };
-    view! { <th scope="col" aria-sort=aria><a href=href>{label}{arrow}</a></th> }
-}
-
 /// The table, with checkboxes and bulk actions for those who may use them.
 #[component]
 fn BulkTable(rows: Vec<PostRow>, can_bulk: bool, bulk: ServerAction<BulkPosts>) -> impl IntoView {
@@ -161,11 +135,11 @@ fn BulkTable(rows: Vec<PostRow>, can_bulk: bool, bulk: ServerAction<BulkPosts>) 
                         <th scope="col"><input type="checkbox" aria-label="Select all posts on this page"
                             prop:checked={move || count > 0 && selected.read().len() == count} on:change=toggle_all.clone()/></th>
                     </Show>
-                    <SortHeader sort=PostSort::Title label="Title"/>
-                    <SortHeader sort=PostSort::Author label="Author"/>
-                    <SortHeader sort=PostSort::Status label="Status"/>
-                    <SortHeader sort=PostSort::Category label="Category"/>
-                    <SortHeader sort=PostSort::Updated label="Updated (UTC)"/>
+                    <SortHeader column=PostSort::Title.key() label="Title"/>
+                    <SortHeader column=PostSort::Author.key() label="Author"/>
+                    <SortHeader column=PostSort::Status.key() label="Status"/>
+                    <SortHeader column=PostSort::Category.key() label="Category"/>
+                    <SortHeader column=PostSort::Updated.key() label="Updated (UTC)"/>
                 </tr></thead>
                 <tbody>{table_rows}</tbody>
             </table>

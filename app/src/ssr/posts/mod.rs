@@ -53,7 +53,7 @@ where
             .push(")");
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern = crate::ssr::db::contains_pattern(q);
         b.push(" and (lower(p.title) like lower(").push_bind(pattern.clone());
         b.push(") escape '\\' or lower(p.body) like lower(");
         b.push_bind(pattern).push(") escape '\\')");
