@@ -4,7 +4,7 @@
 
 use app::{
     domain::{MAX_COMMENT_BODY, MAX_COMMENT_EMAIL, MAX_COMMENT_NAME},
-    ssr::{comments, AppContext, ClientIp},
+    ssr::{comments, settings, AppContext, ClientIp},
 };
 use axum::{
     extract::{Form, Path},
@@ -72,7 +72,7 @@ async fn accept(ctx: &AppContext, slug: &str, ip: Option<std::net::IpAddr>, form
     }
     let post = comments::published_post_id(&ctx.pool, slug).await.map_err(db)?;
     let post = post.ok_or(Refusal(StatusCode::NOT_FOUND, "There is no such post."))?;
-    if !comments::comments_enabled(&ctx.pool).await.map_err(db)? {
+    if !settings::current(&ctx.pool).await.map_err(db)?.comments_enabled {
         return Err(Refusal(StatusCode::FORBIDDEN, "Comments are closed on this site."));
     }
     let (name, email, body) = (form.name.trim(), form.email.trim(), form.body.trim());

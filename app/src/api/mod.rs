@@ -8,6 +8,7 @@ pub mod comments;
 pub mod posts;
 pub mod profile;
 pub mod public;
+pub mod settings;
 pub mod setup;
 pub mod taxonomy;
 pub mod two_factor;

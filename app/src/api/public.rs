@@ -24,3 +24,17 @@ pub async fn get_published_post(slug: String) -> Result<PublicPost, AppError> {
     }
     posts::published_by_slug(&context()?.pool, &slug).await?.ok_or(AppError::NotFound)
 }
+
+/// What the public pages show of the site settings: title, description, default SEO
+/// metadata, and whether the comment form is open.
+#[server(prefix = "/api/public", endpoint = "site")]
+pub async fn site_info() -> Result<crate::domain::PublicSite, AppError> {
+    let s = crate::ssr::settings::current(&crate::ssr::context()?.pool).await?;
+    Ok(crate::domain::PublicSite {
+        title: s.site_title.clone(),
+        description: s.site_description.clone(),
+        home_title: s.home_title().to_owned(),
+        home_description: s.home_description().to_owned(),
+        comments_enabled: s.comments_enabled,
+    })
+}

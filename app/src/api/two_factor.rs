@@ -199,31 +199,3 @@ pub async fn verify(code: String) -> Result<(), AppError> {
     leptos_axum::redirect(&crate::domain::safe_next(&pending.next));
     Ok(())
 }
-
-/// Require two-factor sign-in of editors and admins (`enabled` true) or not. Admins only;
-/// audited as `settings.changed` with the value before and after.
-#[server(prefix = "/admin/api", endpoint = "settings/require-two-factor")]
-pub async fn set_require_two_factor(enabled: bool) -> Result<(), AppError> {
-    use crate::{
-        domain::AuditAction,
-        policy::{require, Capability},
-        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, settings},
-    };
-    let actor = auth::current_actor().await?;
-    require(&actor, Capability::ManageSettings)?;
-    let mut tx = context()?.pool.begin_write().await?;
-    let before = settings::set_flag(&mut tx, settings::REQUIRE_TWO_FACTOR, enabled).await?;
-    if before != enabled {
-        let details = serde_json::json!({
-            "before": { "require_two_factor": before },
-            "after": { "require_two_factor": enabled },
-        });
-        audit::record(
-            &mut tx,
-            AuditEvent::new(AuditActor::User(&actor), AuditAction::SettingsChanged).details(details),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}

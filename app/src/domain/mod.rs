@@ -5,6 +5,7 @@ mod comment;
 mod post;
 mod post_form;
 mod role;
+mod settings;
 mod time;
 mod user;
 
@@ -13,6 +14,7 @@ pub use comment::*;
 pub use post::*;
 pub use post_form::*;
 pub use role::Role;
+pub use settings::*;
 pub use time::Timestamp;
 pub use user::*;
 

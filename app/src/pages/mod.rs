@@ -9,6 +9,7 @@ mod overview;
 mod posts;
 mod profile;
 mod public;
+mod settings;
 mod taxonomy;
 mod users;
 
@@ -20,6 +21,7 @@ pub use overview::Overview;
 pub use posts::{EditPostPage, NewPostPage, PostsPage};
 pub use profile::ProfilePage;
 pub use public::{Home, NotFound, PostPage};
+pub use settings::SettingsPage;
 pub use taxonomy::{CategoriesPage, TagsPage};
 pub use users::UsersPage;
 

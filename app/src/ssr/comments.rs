@@ -256,15 +256,3 @@ pub async fn overview(pool: &Pool, weeks: i64) -> Result<(i64, Vec<(String, i64)
     });
     Ok((pending, crate::ssr::posts::label_weeks(&weeks, &per_week)))
 }
-
-/// Site settings.
-pub async fn comments_enabled(pool: &Pool) -> Result<bool, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    crate::on_db!(&mut conn, |conn| {
-        let value: Option<String> =
-            sqlx::query_scalar("select value from site_settings where key = 'comments_enabled'")
-                .fetch_optional(&mut *conn)
-                .await?;
-        Ok(value.as_deref() != Some("false"))
-    })
-}

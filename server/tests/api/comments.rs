@@ -4,20 +4,6 @@ use crate::helpers::*;
 use app::{domain::Role, ssr::db::Backend};
 use serde_json::Value;
 
-async fn published_post(app: &TestApp, slug: &str) -> i64 {
-    let author = app.create_user(&format!("w-{slug}"), Role::Author).await;
-    sql!(app, |c| sqlx::query_scalar(
-        "insert into posts (title, slug, body, status, author_id, published_at)
-         values ('A post', $1, 'Body', 'published', $2, $3) returning id",
-    )
-    .bind(slug)
-    .bind(author.id.0)
-    .bind(app::ssr::db::Stamp::now())
-    .fetch_one(c)
-    .await)
-    .unwrap()
-}
-
 async fn comment(app: &TestApp, slug: &str, form: &[(&str, &str)]) -> reqwest::Response {
     app.client().post(app.url(&format!("/posts/{slug}/comments"))).form(form).send().await.unwrap()
 }

@@ -260,3 +260,18 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
+
+/// A published post by a fresh author, with this slug; returns its id.
+pub async fn published_post(app: &TestApp, slug: &str) -> i64 {
+    let author = app.create_user(&format!("w-{slug}"), Role::Author).await;
+    sql!(app, |c| sqlx::query_scalar(
+        "insert into posts (title, slug, body, status, author_id, published_at)
+         values ('A post', $1, 'Body', 'published', $2, $3) returning id",
+    )
+    .bind(slug)
+    .bind(author.id.0)
+    .bind(app::ssr::db::Stamp::now())
+    .fetch_one(c)
+    .await)
+    .unwrap()
+}

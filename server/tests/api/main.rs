@@ -18,5 +18,6 @@ mod lockout;
 mod matrix;
 mod posts;
 mod sessions;
+mod settings;
 mod setup;
 mod two_factor;

@@ -129,8 +129,8 @@ fn wrong_code(_: &Cell) -> Vec<(&'static str, String)> {
 fn password_and_wrong_code(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("current_password", c.user.password.clone()), ("code", "000000".into())]
 }
-fn requirement_off(_: &Cell) -> Vec<(&'static str, String)> {
-    vec![("enabled", "false".into())]
+fn retitled_site(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("site_title", format!("Site of {}", c.user.username)), ("comments_enabled", "on".into())]
 }
 fn owner_to_editor(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("id", c.owner.0.to_string()), ("role", "editor".into())]
@@ -185,7 +185,8 @@ const MATRIX: &[Row] = &[
     Row { path: "/admin/api/profile/totp/disable",    post: Draft, form: password_and_wrong_code, expect: [401, 409, 409, 409, 409, 401], audit: None },
     Row { path: "/admin/api/profile/recovery-codes/regenerate", post: Draft, form: wrong_code, expect: [401, 409, 409, 409, 409, 401], audit: None },
     Row { path: "/admin/api/auth/verify",             post: Draft, form: wrong_code,          expect: [401; 6], audit: None },
-    Row { path: "/admin/api/settings/require-two-factor", post: Draft, form: requirement_off,  expect: ADMINS, audit: None },
+    Row { path: "/admin/api/settings/get",            post: Draft, form: nothing,             expect: ADMINS, audit: None },
+    Row { path: "/admin/api/settings/update",         post: Draft, form: retitled_site,       expect: ADMINS, audit: Some("settings.changed") },
     Row { path: "/admin/api/users/lockouts",          post: Draft, form: nothing,             expect: ADMINS, audit: None },
     Row { path: "/admin/api/users/unlock",            post: Draft, form: lockout_id,          expect: ADMINS, audit: Some("login.unlocked") },
     Row { path: "/admin/api/audit/list",              post: Draft, form: nothing,             expect: ADMINS, audit: None },
@@ -223,6 +224,7 @@ const MATRIX: &[Row] = &[
     Row { path: "/admin/api/comments/counts",         post: Published, form: nothing,         expect: EDITORS, audit: None },
     Row { path: "/admin/api/comments/moderate",       post: Published, form: approve_comment, expect: EDITORS, audit: Some("comments.moderated") },
     Row { path: "/api/public/comments/list",          post: Published, form: slug,            expect: [200; 6], audit: None },
+    Row { path: "/api/public/site",                   post: Draft, form: nothing,             expect: [200; 6], audit: None },
     Row { path: "/api/public/posts/list",             post: Published, form: nothing,         expect: [200; 6], audit: None },
     Row { path: "/api/public/posts/get",              post: Published, form: slug,            expect: [200; 6], audit: None },
     Row { path: "/api/public/posts/get",              post: Draft, form: slug,                expect: [404; 6], audit: None },
@@ -272,6 +274,7 @@ async fn data(app: &TestApp) -> Vec<String> {
         "select cast(count(*) as text) || '/' || cast((select count(*) from publish_events) as text) from post_revisions",
         "select cast(comment_id as text) || status from comment_states order by comment_id",
         "select cast(id as text) || subject || cast(until as text) from lockouts order by id",
+        "select key || '=' || value from site_settings order by key",
     ] {
         let rows: Vec<String> = sql!(app, |c| sqlx::query_scalar(sql).fetch_all(c).await).unwrap();
         seen.push(rows.join("|"));

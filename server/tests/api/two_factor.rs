@@ -206,8 +206,9 @@ async fn when_the_site_requires_it_an_editor_without_it_can_only_enrol_or_sign_o
     let ann = app.create_user("ann", Role::Author).await;
     let author = app.signed_in(&ann).await;
 
-    assert_eq!(app.post(&editor, "/admin/api/settings/require-two-factor", &[("enabled", "true")]).await.status(), 403);
-    assert_eq!(app.post(&admin, "/admin/api/settings/require-two-factor", &[("enabled", "true")]).await.status(), 200);
+    let require = [("site_title", "Inkwarden"), ("comments_enabled", "on"), ("require_two_factor", "on")];
+    assert_eq!(app.post(&editor, "/admin/api/settings/update", &require).await.status(), 403);
+    assert_eq!(app.post(&admin, "/admin/api/settings/update", &require).await.status(), 200);
     assert_eq!(app.audit_count("settings.changed").await, 1);
 
     let refused = app.post(&editor, "/admin/api/posts/list", &[]).await;
