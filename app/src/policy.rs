@@ -465,8 +465,16 @@ mod tests {
     }
 
     #[test]
-    fn admin_sees_users_and_audit_log() {
+    fn admin_sees_users_audit_log_and_settings() {
         let labels: Vec<_> = nav_items(Role::Admin).iter().map(|i| i.label).collect();
-        assert_eq!(labels, ["Overview", "Posts", "Comments", "Categories", "Tags", "Users", "Audit log"]);
+        assert_eq!(labels, ["Overview", "Posts", "Comments", "Categories", "Tags", "Users", "Audit log", "Settings"]);
+    }
+
+    #[test]
+    fn nobody_resets_their_own_password_or_reactivates_themselves() {
+        assert!(check_password_reset(Some(UserId(3)), UserId(3)).is_err());
+        assert!(check_password_reset(None, UserId(3)).is_ok());
+        assert!(check_reactivation(Some(UserId(3)), UserId(3)).is_err());
+        assert!(check_reactivation(Some(UserId(2)), UserId(3)).is_ok());
     }
 }

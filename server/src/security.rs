@@ -141,8 +141,15 @@ pub async fn gate_staff_pages(
 }
 
 /// `/admin` paths that anonymous visitors may open.
-const PUBLIC_ADMIN_PATHS: [&str; 5] =
-    ["/admin/login", "/admin/login/verify", "/admin/setup", "/admin/welcome", "/admin/posts/export.csv"];
+/// (The CSV exports answer 401 themselves, as a download cannot follow a sign-in redirect.)
+const PUBLIC_ADMIN_PATHS: [&str; 6] = [
+    "/admin/login",
+    "/admin/login/verify",
+    "/admin/setup",
+    "/admin/welcome",
+    "/admin/posts/export.csv",
+    "/admin/audit/export.csv",
+];
 
 /// The most a request body may carry, by route: the post editor's form holds a body of up to
 /// 200,000 characters (4 bytes each in UTF-8, each byte sent as `%XX` by a form), everything

@@ -141,10 +141,15 @@ pub fn build_router(pool: Pool, settings: &Settings) -> Router {
     let context = AppContext { pool, config: Arc::new(config.clone()) };
     let routes = generate_route_list(App);
     let (export_context, comment_context, gate_context) = (context.clone(), context.clone(), context.clone());
+    let audit_context = context.clone();
     Router::new()
         .route(
             "/admin/posts/export.csv",
             get(move |session, query| crate::export::posts_csv(export_context.clone(), session, query)),
+        )
+        .route(
+            "/admin/audit/export.csv",
+            get(move |session, query| crate::export::audit_csv(audit_context.clone(), session, query)),
         )
         .route(
             "/posts/{slug}/comments",

@@ -1,4 +1,6 @@
 //! Reading the audit log (admins).
+// Each filter is its own URL parameter, so the list's server function takes many arguments.
+#![allow(clippy::too_many_arguments)]
 
 use crate::{
     domain::{AuditEntry, Page},
@@ -6,24 +8,30 @@ use crate::{
 };
 use leptos::prelude::*;
 
-/// The audit log, newest first, optionally one action only. Admins only.
+/// The audit log, newest first, filtered by the recorded `actor`, one or several `action`s,
+/// `target_type` and `target_id`, `from` and `to` (UTC days, `YYYY-MM-DD`, included) and
+/// client `ip`. Admins only; a malformed filter is a 422 on its field.
 #[server(prefix = "/admin/api", endpoint = "audit/list")]
 pub async fn list_audit_events(
-    #[server(default)] action: Option<String>,
+    #[server(default)] actor: Option<String>,
+    #[server(default)] action: Vec<String>,
+    #[server(default)] target_type: Option<String>,
+    #[server(default)] target_id: Option<String>,
+    #[server(default)] from: Option<String>,
+    #[server(default)] to: Option<String>,
+    #[server(default)] ip: Option<String>,
     #[server(default)] page: Option<i64>,
     #[server(default)] per_page: Option<i64>,
 ) -> Result<Page<AuditEntry>, AppError> {
     use crate::{
-        domain::AuditAction,
+        domain::AuditFilter,
         policy::{require, Capability},
         ssr::{audit, auth, context},
     };
-    let actor = auth::current_actor().await?;
-    require(&actor, Capability::ReadAuditLog)?;
-    let action = match action.as_deref().filter(|a| !a.is_empty()) {
-        None => None,
-        Some(a) => Some(AuditAction::parse(a).ok_or_else(|| AppError::invalid("action", "Unknown action."))?),
-    };
+    let actor_user = auth::current_actor().await?;
+    require(&actor_user, Capability::ReadAuditLog)?;
+    let filter = AuditFilter { actor, actions: action, target_type, target_id, from, to, ip };
+    let query = audit::AuditQuery::parse(&filter)?;
     let (page, per_page) = super::paging(page, per_page);
-    Ok(audit::list(&context()?.pool, action, page, per_page).await?)
+    Ok(audit::list(&context()?.pool, &query, page, per_page).await?)
 }

@@ -80,7 +80,11 @@ mod run {
                 (id, Some(before), Change::Update)
             }
         };
-        let details = serde_json::json!({ "before": before.map(|t| (t.name, t.slug)), "after": (&name, &slug) });
+        let after = serde_json::json!({ "name": name, "slug": slug });
+        let details = match before {
+            Some(t) => serde_json::json!({ "before": { "name": t.name, "slug": t.slug }, "after": after }),
+            None => serde_json::json!({ "after": after }),
+        };
         let event =
             AuditEvent::new(AuditActor::User(&actor), action(kind, verb)).target(kind.noun(), id).details(details);
         audit::record(&mut tx, event).await?;

@@ -10,7 +10,6 @@ use leptos::prelude::*;
 /// `deactivated`), `sort` by `username`, `role`, `status`, `last_login` or `created` (`dir`
 /// `asc` or `desc`). Admins only.
 #[server(prefix = "/admin/api", endpoint = "users/list")]
-#[allow(clippy::too_many_arguments)]
 pub async fn list_users(
     #[server(default)] q: Option<String>,
     #[server(default)] role: Option<String>,

@@ -1,8 +1,12 @@
 //! The audit writer. Every call runs on the connection of the transaction that makes the
 //! change, so the event and the change commit or roll back together.
 
-use crate::domain::{Actor, AuditAction, AuditEntry, Page};
-use crate::ssr::db::{Conn, Pool};
+use crate::{
+    domain::{Actor, AuditAction, AuditEntry, AuditFilter, Page},
+    error::{AppError, FieldError},
+    ssr::db::{Conn, Pool, Stamp},
+};
+use sqlx::{Database, QueryBuilder};
 use std::net::IpAddr;
 
 /// Who caused an event.
@@ -71,30 +75,145 @@ pub async fn record(conn: &mut Conn, event: AuditEvent<'_>) -> Result<(), sqlx::
     })
 }
 
-/// Newest first, optionally only one action.
-pub async fn list(
-    pool: &Pool,
-    action: Option<AuditAction>,
-    page: i64,
-    per_page: i64,
-) -> Result<Page<AuditEntry>, sqlx::Error> {
+/// A checked [`AuditFilter`]: known actions, real dates and a real address.
+#[derive(Clone, Debug, Default)]
+pub struct AuditQuery {
+    actor: Option<String>,
+    actions: Vec<&'static str>,
+    target_type: Option<String>,
+    target_id: Option<String>,
+    from: Option<Stamp>,
+    /// Exclusive: the start of the day after `to`.
+    until: Option<Stamp>,
+    ip: Option<String>,
+}
+
+impl AuditQuery {
+    /// Check every filter; the errors name their fields.
+    pub fn parse(f: &AuditFilter) -> Result<Self, AppError> {
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let mut errors = Vec::new();
+        let mut fail = |field: &str, message: &str| {
+            errors.push(FieldError { field: field.to_owned(), message: message.to_owned() })
+        };
+        let mut actions = Vec::new();
+        for a in f.actions.iter().filter(|a| !a.is_empty()).take(AuditAction::ALL.len()) {
+            match AuditAction::parse(a) {
+                Some(action) => actions.push(action.as_str()),
+                None => fail("action", "Choose actions from the list."),
+            }
+        }
+        let mut day = |field: &str, value: Option<String>, next: bool| match value.as_deref().map(parse_day) {
+            None => None,
+            Some(Some(date)) => {
+                let date = if next { date.next_day().unwrap_or(date) } else { date };
+                Some(Stamp(date.midnight().assume_utc()))
+            }
+            Some(None) => {
+                fail(field, "Use a date like 2026-12-01.");
+                None
+            }
+        };
+        let from = day("from", given(&f.from), false);
+        let until = day("to", given(&f.to), true);
+        let ip = match given(&f.ip).as_deref() {
+            None => None,
+            Some(ip) => match ip.parse::<IpAddr>() {
+                Ok(ip) => Some(ip.to_string()),
+                Err(_) => {
+                    fail("ip", "Use an address like 203.0.113.7 or 2001:db8::1.");
+                    None
+                }
+            },
+        };
+        let short = |v: &Option<String>| given(v).map(|v| v.chars().take(200).collect::<String>());
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        Ok(AuditQuery {
+            actor: short(&f.actor),
+            actions,
+            target_type: short(&f.target_type),
+            target_id: short(&f.target_id),
+            from,
+            until,
+            ip,
+        })
+    }
+
+    fn push_filters<'a, DB: Database>(&'a self, b: &mut QueryBuilder<'a, DB>)
+    where
+        String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+        &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+        Stamp: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    {
+        b.push(" where 1 = 1");
+        if let Some(actor) = &self.actor {
+            b.push(" and actor_label = ").push_bind(actor.clone());
+        }
+        if !self.actions.is_empty() {
+            b.push(" and action in (");
+            let mut list = b.separated(", ");
+            for a in &self.actions {
+                list.push_bind(*a);
+            }
+            b.push(")");
+        }
+        let exact = [("target_type", &self.target_type), ("target_id", &self.target_id), ("client_ip", &self.ip)];
+        for (column, value) in exact {
+            if let Some(v) = value {
+                b.push(format_args!(" and {column} = ")).push_bind(v.clone());
+            }
+        }
+        if let Some(from) = self.from {
+            b.push(" and occurred_at >= ").push_bind(from);
+        }
+        if let Some(until) = self.until {
+            b.push(" and occurred_at < ").push_bind(until);
+        }
+    }
+}
+
+/// `YYYY-MM-DD` as a date.
+fn parse_day(text: &str) -> Option<time::Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text.trim(), &format).ok()
+}
+
+const ENTRY_COLUMNS: &str =
+    "select id, occurred_at, actor_label, client_ip, action, target_type, target_id, details from audit_events";
+
+/// One page of the log, newest first.
+pub async fn list(pool: &Pool, q: &AuditQuery, page: i64, per_page: i64) -> Result<Page<AuditEntry>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     crate::on_db!(&mut conn, |conn| {
-        let action = action.map(AuditAction::as_str);
-        let total: i64 = sqlx::query_scalar("select count(*) from audit_events where ($1 is null or action = $1)")
-            .bind(action)
-            .fetch_one(&mut *conn)
-            .await?;
-        let rows = sqlx::query_as(
-            "select id, occurred_at, actor_label, client_ip, action, target_type, target_id, details
-             from audit_events where ($1 is null or action = $1)
-             order by id desc limit $2 offset $3",
-        )
-        .bind(action)
-        .bind(per_page)
-        .bind((page - 1) * per_page)
-        .fetch_all(&mut *conn)
-        .await?;
+        let mut count = QueryBuilder::new("select count(*) from audit_events");
+        q.push_filters(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+        let mut b = QueryBuilder::new(ENTRY_COLUMNS);
+        q.push_filters(&mut b);
+        b.push(" order by id desc limit ").push_bind(per_page).push(" offset ").push_bind((page - 1) * per_page);
+        let rows = b.build_query_as().fetch_all(&mut *conn).await?;
         Ok(Page { rows, total, page, per_page })
+    })
+}
+
+/// Up to `limit` matching events older than event `before` (all when `None`), newest first:
+/// the export reads the log in such chunks so it never holds much of it in memory.
+pub async fn chunk(
+    pool: &Pool,
+    q: &AuditQuery,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    crate::on_db!(&mut conn, |conn| {
+        let mut b = QueryBuilder::new(ENTRY_COLUMNS);
+        q.push_filters(&mut b);
+        if let Some(before) = before {
+            b.push(" and id < ").push_bind(before);
+        }
+        b.push(" order by id desc limit ").push_bind(limit);
+        b.build_query_as().fetch_all(&mut *conn).await
     })
 }

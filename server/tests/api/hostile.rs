@@ -246,8 +246,8 @@ async fn hostile_text_in_every_field_renders_inert_on_every_page() {
     let titles = [
         (format!("/admin/posts/{post}"), format!("Edit: {} · Inkwarden", long("zqttl"))),
         (format!("/admin/posts/{legacy}"), format!("Edit: {} · Inkwarden", long("zqlgt"))),
-        ("/posts/hostile".to_owned(), format!("{} · Inkwarden", long("zqseo"))),
-        (legacy_path, format!("{} · Inkwarden", long("zqlgt"))),
+        ("/posts/hostile".to_owned(), long("zqseo")),
+        (legacy_path, format!("{} · Inkwarden", long("zqlgt"))), // no SEO title: "title · site title"
     ];
 
     let mut failures = Vec::new();
