@@ -21,16 +21,21 @@ pub type ActorResource = Resource<Result<Actor, AppError>>;
 /// they wanted to go in `next`.
 #[component]
 pub fn AdminLayout() -> impl IntoView {
+    let location = use_location();
+    // The pages' actor is loaded once; re-running their Suspends at every click would rebuild
+    // forms mid-submission. The header's copy is reloaded at every navigation, so a role changed
+    // by an admin shows in the next click's navigation (the server applies it to every request
+    // regardless).
     let me: ActorResource = Resource::new_blocking(|| (), |_| fetch_actor());
     provide_context(me);
-    let location = use_location();
+    let header: ActorResource = Resource::new_blocking(move || location.pathname.get(), |_| fetch_actor());
     // The page (Outlet) stays outside the Suspense: if the header's Suspend runs again, the
     // page and its resources are not created twice (which would desynchronise hydration).
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <Suspense fallback=|| view! { <header class="topbar"><span class="brand">"Inkwarden"</span></header> }>
             {move || Suspend::new(async move {
-                match me.await {
+                match header.await {
                     Ok(actor) => EitherOf3::A(view! { <Header actor/> }),
                     Err(AppError::Unauthenticated) => {
                         let (path, search) = (location.pathname.get_untracked(), location.search.get_untracked());

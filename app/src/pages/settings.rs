@@ -14,7 +14,9 @@ use leptos_meta::Title;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let save = ServerAction::<UpdateSettings>::new();
-    let settings = Resource::new(move || save.version().get(), |_| get_settings());
+    // Loaded once: after a save the form already shows what was saved, and re-rendering it
+    // would dispose the form while its submission is still being answered.
+    let settings = Resource::new(|| (), |_| get_settings());
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let outcome = move || {
         save.value().get().map(|result| match result {

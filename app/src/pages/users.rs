@@ -139,10 +139,16 @@ fn UserTable(rows: Vec<UserSummary>, me: Option<crate::domain::Actor>, actions: 
         .into_iter()
         .map(|u| {
             let id = u.id.0;
-            let controls = me
-                .as_ref()
-                .filter(|me| may_change_account(me, u.id))
-                .map(|_| view! { <AccountControls user=u.clone() actions/> });
+            // One's own row says why it has no controls: the policy refuses self-changes.
+            let controls = match me.as_ref() {
+                Some(me) if may_change_account(me, u.id) => {
+                    Some(Either::Left(view! { <AccountControls user=u.clone() actions/> }))
+                }
+                Some(me) if me.id == u.id => Some(Either::Right(view! {
+                    <span class="hint">"This is you. Another admin can change your role or status; your password changes on your profile page."</span>
+                })),
+                _ => None,
+            };
             let question = format!("Sign {} out everywhere?", u.username);
             let confirm = move |ev: leptos::ev::SubmitEvent| {
                 if confirmed(&ev, &question) {
@@ -371,7 +377,7 @@ fn AccountControls(user: UserSummary, actions: AccountActions) -> impl IntoView 
             actions.reset_password.dispatch(ResetPassword { id });
         }
     };
-    let reset_label = format!("Reset the password of {}", user.username);
+    let reset_label = format!("Reset password of {}", user.username);
     let select_id = format!("role-{id}");
     let (deactivate_label, reactivate_label) =
         (format!("Deactivate {}", user.username), format!("Reactivate {}", user.username));
