@@ -356,7 +356,7 @@ check_nginx() {
     "${other[@]}" "${auth[@]}" "${post[@]}" -H "X-Forwarded-For: 203.0.113.7" -c "$tmp/cookies" \
     --data-urlencode username=deployadmin --data-urlencode "password=$admin_password" "$base/admin/api/auth/login"
   expect "audit log through nginx: 200" 200 app "${other[@]}" "${auth[@]}" "${post[@]}" -b "$tmp/cookies" \
-    -d 'action=auth.login' "$base/admin/api/audit/list"
+    -d 'action[]=auth.login' "$base/admin/api/audit/list"
   t=$(now_ms)
   local ip
   ip=$(grep -o '"client_ip":[^,}]*' "$tmp/b" | head -1 | cut -d: -f2- | tr -d '"')
