@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("categories") view=pages::CategoriesPage ssr=SsrMode::Async/>
                     <Route path=path!("tags") view=pages::TagsPage ssr=SsrMode::Async/>
                     <Route path=path!("users") view=pages::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("tokens") view=pages::TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=pages::AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=pages::SettingsPage ssr=SsrMode::Async/>
                 </ParentRoute>

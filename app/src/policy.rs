@@ -5,7 +5,7 @@
 //! someone decides each role's answer. Anything not granted here is refused.
 
 use crate::{
-    domain::{Actor, PostStatus, Role, UserId},
+    domain::{Actor, PostStatus, Role, TokenScope, UserId},
     error::AppError,
 };
 
@@ -235,6 +235,22 @@ pub fn check_password_reset(actor: Option<UserId>, target: UserId) -> Result<(),
     Ok(())
 }
 
+/// Whether a token with `scopes` may act for `owner` (as they are now) where `needed` is
+/// required: the scope must be granted, and the owner's role must still allow what it opens (a
+/// demoted owner's token loses what the role lost). Record ownership is then checked by the
+/// same code as for the dashboard.
+pub fn token_allows(scopes: &[TokenScope], owner: &Actor, needed: TokenScope) -> Result<(), AppError> {
+    if !scopes.contains(&needed) {
+        return Err(AppError::Forbidden);
+    }
+    match needed {
+        TokenScope::PostsRead => post_scope(owner, PostAction::View).map(drop),
+        TokenScope::PostsWrite => require(owner, Capability::CreatePost),
+        TokenScope::PostsPublish => post_scope(owner, PostAction::Publish).map(drop),
+        TokenScope::CommentsModerate => require(owner, Capability::ModerateComments),
+    }
+}
+
 /// One entry of the dashboard navigation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NavItem {
@@ -243,8 +259,7 @@ pub struct NavItem {
     pub needs: Capability,
 }
 
-/// Dashboard sections that exist today, each with the capability it needs. API tokens join
-/// this list when their page lands.
+/// Dashboard sections, each with the capability it needs.
 pub const SECTIONS: &[NavItem] = &[
     NavItem { label: "Overview", href: "/admin", needs: Capability::UseDashboard },
     NavItem { label: "Posts", href: "/admin/posts", needs: Capability::CreatePost },
@@ -252,6 +267,7 @@ pub const SECTIONS: &[NavItem] = &[
     NavItem { label: "Categories", href: "/admin/categories", needs: Capability::ManageTaxonomy },
     NavItem { label: "Tags", href: "/admin/tags", needs: Capability::ManageTaxonomy },
     NavItem { label: "Users", href: "/admin/users", needs: Capability::ManageUsers },
+    NavItem { label: "API tokens", href: "/admin/tokens", needs: Capability::ManageApiTokens },
     NavItem { label: "Audit log", href: "/admin/audit", needs: Capability::ReadAuditLog },
     NavItem { label: "Settings", href: "/admin/settings", needs: Capability::ManageSettings },
 ];
@@ -467,7 +483,22 @@ mod tests {
     #[test]
     fn admin_sees_users_audit_log_and_settings() {
         let labels: Vec<_> = nav_items(Role::Admin).iter().map(|i| i.label).collect();
-        assert_eq!(labels, ["Overview", "Posts", "Comments", "Categories", "Tags", "Users", "Audit log", "Settings"]);
+        assert_eq!(
+            labels,
+            ["Overview", "Posts", "Comments", "Categories", "Tags", "Users", "API tokens", "Audit log", "Settings"]
+        );
+    }
+
+    #[test]
+    fn a_token_needs_its_scope_and_its_owners_role_now() {
+        let editor = actor(Role::Editor);
+        let publish = [TokenScope::PostsPublish];
+        assert!(token_allows(&publish, &editor, TokenScope::PostsPublish).is_ok());
+        assert!(token_allows(&publish, &editor, TokenScope::PostsRead).is_err(), "only its scopes");
+        assert!(token_allows(&publish, &actor(Role::Author), TokenScope::PostsPublish).is_err(), "demoted owner");
+        assert!(
+            token_allows(&[TokenScope::CommentsModerate], &actor(Role::Author), TokenScope::CommentsModerate).is_err()
+        );
     }
 
     #[test]

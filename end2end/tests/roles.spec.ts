@@ -1,7 +1,7 @@
 import { expectAccessible, hydrated, navLinks, signIn, signOut, expect, test } from "./support";
 
 const journeys = [
-  { username: "admin", role: "Admin", links: ["Overview", "Posts", "Comments", "Categories", "Tags", "Users", "Audit log", "Settings"] },
+  { username: "admin", role: "Admin", links: ["Overview", "Posts", "Comments", "Categories", "Tags", "Users", "API tokens", "Audit log", "Settings"] },
   { username: "editor", role: "Editor", links: ["Overview", "Posts", "Comments"] },
   { username: "author", role: "Author", links: ["Overview", "Posts"] },
 ];
@@ -28,7 +28,7 @@ for (const { username, role, links } of journeys) {
 test("an author who types an admin URL gets the access-denied page", async ({ page }) => {
   await signIn(page, "author");
   await expect(page).toHaveURL(/\/admin$/);
-  for (const path of ["/admin/users", "/admin/audit", "/admin/settings", "/admin/categories", "/admin/tags", "/admin/comments"]) {
+  for (const path of ["/admin/users", "/admin/audit", "/admin/settings", "/admin/tokens", "/admin/categories", "/admin/tags", "/admin/comments"]) {
     const response = await page.goto(path);
     expect(response?.status()).toBe(403);
     await expect(page.getByRole("heading", { name: "Access denied" })).toBeVisible();

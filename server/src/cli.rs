@@ -1,7 +1,7 @@
 //! What each subcommand does. Account changes made here are audited with the actor `cli`.
 
 use crate::{
-    config::{Cli, Command, ServeArgs, UserCommand},
+    config::{Cli, Command, ServeArgs, TokenCommand, UserCommand},
     startup::{self, Application, Settings},
 };
 use anyhow::{bail, Context};
@@ -11,7 +11,7 @@ use app::{
     ssr::{
         accounts::{self, By},
         audit::{self, AuditActor, AuditEvent},
-        links, password, sessions, setup, users, LockoutPolicy, ServerConfig,
+        links, password, sessions, setup, tokens, users, LockoutPolicy, ServerConfig,
     },
 };
 use std::io::BufRead;
@@ -35,6 +35,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => {
             startup::migrate(&pool).await?;
             user(&pool, command).await
+        }
+        Command::Token(command) => {
+            startup::migrate(&pool).await?;
+            token(&pool, command).await
         }
         Command::SeedDemo { posts, comments } => {
             startup::migrate(&pool).await?;
@@ -141,6 +145,45 @@ async fn user(pool: &Pool, command: UserCommand) -> anyhow::Result<()> {
             audit::record(&mut tx, cli_event(AuditAction::PasswordReset, user.id.0)).await?;
             tx.commit().await?;
             println!("Password of {} reset; their sessions have ended.", user.username);
+        }
+    }
+    Ok(())
+}
+
+async fn token(pool: &Pool, command: TokenCommand) -> anyhow::Result<()> {
+    match command {
+        TokenCommand::Create { name, scopes, expires_in_days, owner } => {
+            let owner = find(pool, &owner).await?;
+            if !owner.is_active {
+                bail!("{} is deactivated; their tokens would not work", owner.username);
+            }
+            let days = expires_in_days.map(|d| d.to_string());
+            let issued = tokens::create(pool, By::Cli, owner.id, &name, &scopes, days.as_deref())
+                .await
+                .map_err(account_error)?;
+            eprintln!(
+                "Created token {} ({}) acting as {}. The secret below is shown once:",
+                issued.token.prefix, issued.token.name, issued.token.owner
+            );
+            println!("{}", issued.secret);
+        }
+        TokenCommand::List => {
+            for t in tokens::list(pool).await? {
+                let state = match (&t.revoked_at, &t.expires_at) {
+                    (Some(at), _) => format!("revoked {at}"),
+                    (None, Some(at)) => format!("expires {at}"),
+                    (None, None) => "no expiry".to_owned(),
+                };
+                let scopes = app::domain::TokenScope::join(&t.scopes);
+                let used = t.last_used_at.map(String::from).unwrap_or_else(|| "never used".into());
+                println!("{}  {:<24} {:<40} owner {:<12} {state}; last used {used}", t.prefix, t.name, scopes, t.owner);
+            }
+        }
+        TokenCommand::Revoke { prefix } => {
+            let found = tokens::find_by_prefix(&mut pool.acquire().await?, prefix.trim()).await?;
+            let token = found.with_context(|| format!("no token with prefix {prefix:?}"))?;
+            tokens::revoke_audited(pool, By::Cli, token.id).await.map_err(account_error)?;
+            println!("Revoked token {} ({}).", token.prefix, token.name);
         }
     }
     Ok(())

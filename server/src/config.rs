@@ -27,6 +27,9 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Write a consistent copy of the SQLite database to PATH while the server may be running,
     /// then check the copy's integrity. (PostgreSQL: use `pg_dump`.)
     Backup {
@@ -125,6 +128,28 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token acting as OWNER and print its secret (and nothing else) on standard output.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// posts:read, posts:write, posts:publish or comments:moderate; repeat for several.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// Days until it expires (1 to 3650); never without.
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+        /// The username the token acts as.
+        #[arg(long)]
+        owner: String,
+    },
+    /// List every token (never a secret).
+    List,
+    /// Revoke the token with this prefix (the 8 characters after `iwk_`).
+    Revoke { prefix: String },
 }
 
 impl ServeArgs {

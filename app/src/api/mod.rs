@@ -11,6 +11,7 @@ pub mod public;
 pub mod settings;
 pub mod setup;
 pub mod taxonomy;
+pub mod tokens;
 pub mod two_factor;
 pub mod users;
 pub mod welcome;

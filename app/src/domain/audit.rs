@@ -42,10 +42,13 @@ pub enum AuditAction {
     SecondFactorFailed,
     UserReactivated,
     InvitationAccepted,
+    TokenCreated,
+    TokenRevoked,
+    TokenRotated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 39] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -82,6 +85,9 @@ impl AuditAction {
         AuditAction::SecondFactorFailed,
         AuditAction::UserReactivated,
         AuditAction::InvitationAccepted,
+        AuditAction::TokenCreated,
+        AuditAction::TokenRevoked,
+        AuditAction::TokenRotated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +128,9 @@ impl AuditAction {
             AuditAction::SecondFactorFailed => "login.second_factor_failed",
             AuditAction::UserReactivated => "user.reactivated",
             AuditAction::InvitationAccepted => "user.invitation_accepted",
+            AuditAction::TokenCreated => "token.created",
+            AuditAction::TokenRevoked => "token.revoked",
+            AuditAction::TokenRotated => "token.rotated",
         }
     }
 

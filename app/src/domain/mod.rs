@@ -7,6 +7,7 @@ mod post_form;
 mod role;
 mod settings;
 mod time;
+mod token;
 mod user;
 
 pub use audit::*;
@@ -16,6 +17,7 @@ pub use post_form::*;
 pub use role::Role;
 pub use settings::*;
 pub use time::Timestamp;
+pub use token::*;
 pub use user::*;
 
 use serde::{Deserialize, Serialize};

@@ -11,6 +11,7 @@ mod profile;
 mod public;
 mod settings;
 mod taxonomy;
+mod tokens;
 mod users;
 
 pub use audit::AuditPage;
@@ -23,6 +24,7 @@ pub use profile::ProfilePage;
 pub use public::{Home, NotFound, PostPage};
 pub use settings::SettingsPage;
 pub use taxonomy::{CategoriesPage, TagsPage};
+pub use tokens::TokensPage;
 pub use users::UsersPage;
 
 use leptos::prelude::*;

@@ -31,11 +31,16 @@ impl<'a> By<'a> {
     }
 
     fn event(self, action: AuditAction, target: UserId) -> AuditEvent<'a> {
+        self.event_on(action, "user", target.0)
+    }
+
+    /// An audit event by this actor about `kind` `id`.
+    pub fn event_on(self, action: AuditAction, kind: &'static str, id: i64) -> AuditEvent<'a> {
         let event = match self {
             By::Admin(actor) => AuditEvent::new(AuditActor::User(actor), action),
             By::Cli => AuditEvent { client_ip: None, ..AuditEvent::new(AuditActor::Cli, action) },
         };
-        event.target("user", target.0)
+        event.target(kind, id)
     }
 }
 

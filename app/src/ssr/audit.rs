@@ -19,6 +19,13 @@ pub enum AuditActor<'a> {
     Cli,
     /// Inkwarden itself, e.g. the scheduler publishing a post at its time.
     System,
+    /// An API token acting for its owner: recorded under the owner's id, labelled with the
+    /// token's id and name.
+    Token {
+        owner: &'a Actor,
+        id: i64,
+        name: &'a str,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -56,6 +63,7 @@ pub async fn record(conn: &mut Conn, event: AuditEvent<'_>) -> Result<(), sqlx::
             }
             AuditActor::Cli => (None, "cli".to_owned()),
             AuditActor::System => (None, "system".to_owned()),
+            AuditActor::Token { owner, id, name } => (Some(owner.id.0), format!("token #{id} ({name})")),
         };
         let details = if event.details.is_null() { "{}".to_owned() } else { event.details.to_string() };
         sqlx::query(

@@ -15,6 +15,7 @@ pub mod settings;
 pub mod setup;
 pub mod taxonomy;
 pub mod throttle;
+pub mod tokens;
 pub mod totp;
 pub mod users;
 

@@ -239,3 +239,33 @@ fn user_invite_prints_only_the_link_and_leaves_the_account_without_a_password() 
     assert!(!taken.status.success());
     assert!(stderr(&taken).contains("already taken"), "{}", stderr(&taken));
 }
+
+#[test]
+fn token_create_prints_only_the_secret_and_revoke_by_prefix_ends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("inkwarden.db");
+    assert!(create(&db, "ada", "admin").status.success());
+    let args =
+        ["token", "create", "--name", "CI", "--scope", "posts:publish", "--scope", "posts:read", "--owner", "ada"];
+    let out = inkwarden(&db, &args, "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let secret = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(secret.starts_with("iwk_") && secret.len() == 56 && !secret.contains('\n'), "{secret}");
+    let prefix = &secret[4..12];
+    assert_eq!(
+        query_text(
+            &db,
+            "select scopes || ' ' || actor_label from api_tokens, audit_events where action = 'token.created'"
+        ),
+        "posts:read posts:publish cli"
+    );
+    let list = inkwarden(&db, &["token", "list"], "");
+    let listed = String::from_utf8_lossy(&list.stdout);
+    assert!(listed.contains(prefix) && !listed.contains(&secret[13..]), "{listed}");
+    assert!(inkwarden(&db, &["token", "revoke", prefix], "").status.success());
+    assert_eq!(query_text(&db, "select count(*) from api_tokens where revoked_at is not null"), "1");
+    let bad = inkwarden(&db, &["token", "create", "--name", "X", "--scope", "posts:delete", "--owner", "ada"], "");
+    assert!(!bad.status.success() && stderr(&bad).contains("unknown scope"), "{}", stderr(&bad));
+    let nobody = inkwarden(&db, &["token", "create", "--name", "X", "--scope", "posts:read", "--owner", "ghost"], "");
+    assert!(!nobody.status.success() && stderr(&nobody).contains("no user named"), "{}", stderr(&nobody));
+}

@@ -21,4 +21,5 @@ mod posts;
 mod sessions;
 mod settings;
 mod setup;
+mod tokens;
 mod two_factor;

@@ -40,6 +40,8 @@ struct Cell {
     lockout: i64,
     /// The author who owns the fixture post.
     owner: app::domain::UserId,
+    /// An API token of the owner.
+    token: i64,
 }
 
 type Form = fn(&Cell) -> Vec<(&'static str, String)>;
@@ -138,6 +140,12 @@ fn owner_to_editor(c: &Cell) -> Vec<(&'static str, String)> {
 fn owner_id(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("id", c.owner.0.to_string())]
 }
+fn new_token(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("name", format!("Token of {}", c.user.username)), ("scopes[]", "posts:read".into())]
+}
+fn token_id(c: &Cell) -> Vec<(&'static str, String)> {
+    vec![("id", c.token.to_string())]
+}
 fn new_account(c: &Cell) -> Vec<(&'static str, String)> {
     vec![("username", format!("new.{}", c.user.username)), ("role", "author".into())]
 }
@@ -185,6 +193,10 @@ const MATRIX: &[Row] = &[
     Row { path: "/admin/api/profile/totp/disable",    post: Draft, form: password_and_wrong_code, expect: [401, 409, 409, 409, 409, 401], audit: None },
     Row { path: "/admin/api/profile/recovery-codes/regenerate", post: Draft, form: wrong_code, expect: [401, 409, 409, 409, 409, 401], audit: None },
     Row { path: "/admin/api/auth/verify",             post: Draft, form: wrong_code,          expect: [401; 6], audit: None },
+    Row { path: "/admin/api/tokens/list",             post: Draft, form: nothing,             expect: ADMINS, audit: None },
+    Row { path: "/admin/api/tokens/create",           post: Draft, form: new_token,           expect: ADMINS, audit: Some("token.created") },
+    Row { path: "/admin/api/tokens/revoke",           post: Draft, form: token_id,            expect: ADMINS, audit: Some("token.revoked") },
+    Row { path: "/admin/api/tokens/rotate",           post: Draft, form: token_id,            expect: ADMINS, audit: Some("token.rotated") },
     Row { path: "/admin/api/settings/get",            post: Draft, form: nothing,             expect: ADMINS, audit: None },
     Row { path: "/admin/api/settings/update",         post: Draft, form: retitled_site,       expect: ADMINS, audit: Some("settings.changed") },
     Row { path: "/admin/api/users/lockouts",          post: Draft, form: nothing,             expect: ADMINS, audit: None },
@@ -275,6 +287,7 @@ async fn data(app: &TestApp) -> Vec<String> {
         "select cast(comment_id as text) || status from comment_states order by comment_id",
         "select cast(id as text) || subject || cast(until as text) from lockouts order by id",
         "select key || '=' || value from site_settings order by key",
+        "select cast(id as text) || prefix || coalesce(cast(revoked_at as text), '') from api_tokens order by id",
     ] {
         let rows: Vec<String> = sql!(app, |c| sqlx::query_scalar(sql).fetch_all(c).await).unwrap();
         seen.push(rows.join("|"));
@@ -282,8 +295,8 @@ async fn data(app: &TestApp) -> Vec<String> {
     seen
 }
 
-/// The ids `fixture` created: post, slug, revision, category, tag, comment, lockout.
-type Fixture = (i64, String, i64, i64, i64, i64, i64);
+/// The ids `fixture` created: post, slug, revision, category, tag, comment, lockout, token.
+type Fixture = (i64, String, i64, i64, i64, i64, i64, i64);
 
 /// The state a cell compares before and after its request.
 #[derive(PartialEq)]
@@ -352,7 +365,13 @@ async fn fixture(app: &TestApp, owner: &TestUser, status: PostStatus, n: usize) 
          values ('username', 'locked{n}', 900, '2026-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z') returning id"
     ))
     .await;
-    (post, slug, revision, category, tag, comment, lockout)
+    let token = one(format!(
+        "insert into api_tokens (name, prefix, secret_hash, scopes, owner_id, created_at)
+         values ('Fixture {n}', 'fix{n:05}', 'x', 'posts:read', {}, '2026-01-01T00:00:00.000Z') returning id",
+        owner.id.0
+    ))
+    .await;
+    (post, slug, revision, category, tag, comment, lockout, token)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -366,10 +385,11 @@ async fn every_server_function_answers_every_caller_as_the_matrix_says() {
         for (c, caller) in callers {
             n += 1;
             let owner = app.create_user(&format!("owner{n}"), Role::Author).await;
-            let (post, slug, revision, category, tag, comment, lockout) = fixture(&app, &owner, row.post, n).await;
+            let (post, slug, revision, category, tag, comment, lockout, token) =
+                fixture(&app, &owner, row.post, n).await;
             let (client, user) = caller_client(&app, caller, &format!("caller{n}"), &owner).await;
             let post = if caller == Caller::MissingPost { post + 1_000_000 } else { post };
-            let cell = Cell { user, post, slug, revision, category, tag, comment, lockout, owner: owner.id };
+            let cell = Cell { user, post, slug, revision, category, tag, comment, lockout, owner: owner.id, token };
             let before = snapshot(&app).await;
             let form = (row.form)(&cell);
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
