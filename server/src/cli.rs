@@ -72,6 +72,7 @@ async fn serve(pool: Pool, args: ServeArgs) -> anyhow::Result<()> {
             },
             secret_key: crate::secret_key::load_or_create(&args.secret_key_file, !args.insecure_cookies)?,
             public_url: args.public_url.as_deref().map(|u| u.trim().trim_end_matches('/').to_owned()),
+            api_rate_limit: args.api_rate_limit,
             ..ServerConfig::default()
         },
     };

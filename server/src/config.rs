@@ -88,6 +88,10 @@ pub struct ServeArgs {
     /// Back it up with the database: without it, two-factor secrets cannot be opened.
     #[arg(long, env = "INKWARDEN_SECRET_KEY_FILE", default_value = "data/secret.key")]
     pub secret_key_file: std::path::PathBuf,
+    /// Requests a minute one API token may make under /api/v1/ (counted across instances).
+    #[arg(long, env = "INKWARDEN_API_RATE_LIMIT", default_value_t = 600,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub api_rate_limit: u32,
     /// Minutes a first-admin setup link stays valid.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1440))]
     pub setup_link_minutes: u32,

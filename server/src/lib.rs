@@ -7,6 +7,7 @@ pub mod cli;
 pub mod comments;
 pub mod config;
 pub mod export;
+pub mod rest;
 pub mod scheduler;
 pub mod secret_key;
 pub mod security;

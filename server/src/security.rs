@@ -157,6 +157,8 @@ const PUBLIC_ADMIN_PATHS: [&str; 6] = [
 pub fn body_limit_for(path: &str) -> usize {
     match path {
         "/admin/api/posts/create" | "/admin/api/posts/update" | "/admin/api/posts/preview" => LARGE_BODY_BYTES,
+        // The REST API's post create and edit (`/api/v1/posts`, `/api/v1/posts/{id}`).
+        p if p == "/api/v1/posts" || (p.starts_with("/api/v1/posts/") && !p[14..].contains('/')) => LARGE_BODY_BYTES,
         _ => SMALL_BODY_BYTES,
     }
 }

@@ -141,8 +141,9 @@ pub fn build_router(pool: Pool, settings: &Settings) -> Router {
     let context = AppContext { pool, config: Arc::new(config.clone()) };
     let routes = generate_route_list(App);
     let (export_context, comment_context, gate_context) = (context.clone(), context.clone(), context.clone());
-    let audit_context = context.clone();
+    let (audit_context, rest_context) = (context.clone(), context.clone());
     Router::new()
+        .merge(crate::rest::routes(rest_context))
         .route(
             "/admin/posts/export.csv",
             get(move |session, query| crate::export::posts_csv(export_context.clone(), session, query)),

@@ -17,8 +17,9 @@ pub struct ModerationOutcome {
     pub skipped: usize,
 }
 
+/// The queue's filter from its request fields.
 #[cfg(feature = "ssr")]
-fn filter(
+pub fn filter(
     status: Option<String>,
     post_id: Option<i64>,
     q: Option<String>,
@@ -71,19 +72,44 @@ pub async fn moderate_comments(
     #[server(default)] q: Option<String>,
     #[server(default)] through_id: Option<i64>,
 ) -> Result<ModerationOutcome, AppError> {
+    use crate::ssr::{audit::Caller, auth, context};
+    let caller = Caller::session(auth::current_actor().await?);
+    let selection = MatchOrIds { ids, all_matching, status, post_id, q, through_id };
+    moderate_as(&context()?.pool, &caller, &action, selection).await
+}
+
+/// Which comments a moderation names: the listed ids, or every one matching the filter.
+#[derive(Clone, Debug, Default)]
+pub struct MatchOrIds {
+    pub ids: Vec<i64>,
+    pub all_matching: bool,
+    pub status: Option<String>,
+    pub post_id: Option<i64>,
+    pub q: Option<String>,
+    pub through_id: Option<i64>,
+}
+
+/// One moderation for the dashboard and the REST API alike: the policy, one transaction, one
+/// audit event by the caller.
+#[cfg(feature = "ssr")]
+pub async fn moderate_as(
+    pool: &crate::ssr::db::Pool,
+    caller: &crate::ssr::audit::Caller,
+    action: &str,
+    selection: MatchOrIds,
+) -> Result<ModerationOutcome, AppError> {
     use crate::{
         domain::{AuditAction, CommentId, Moderation},
         policy::{require, Capability},
         ssr::{
-            audit::{self, AuditActor, AuditEvent},
-            auth,
+            audit,
             comments::{self, Selection},
-            context,
         },
     };
-    let actor = auth::current_actor().await?;
-    require(&actor, Capability::ModerateComments)?;
-    let action = Moderation::parse(&action)
+    let MatchOrIds { ids, all_matching, status, post_id, q, through_id } = selection;
+    let actor = &caller.actor;
+    require(actor, Capability::ModerateComments)?;
+    let action = Moderation::parse(action)
         .ok_or_else(|| AppError::invalid("action", "Choose approve, reject, spam or delete."))?;
     let selection = if all_matching {
         let Some(through) = through_id else {
@@ -101,24 +127,19 @@ pub async fn moderate_comments(
         ids.dedup();
         Selection::Ids(ids)
     };
-    let ctx = context()?;
     // Which rows, read before taking the write lock (comment text never changes; the state is
     // checked again in the update), so other staff wait only for the update itself.
-    let (ids, only) = comments::resolve(&ctx.pool, &selection).await?;
+    let (ids, only) = comments::resolve(pool, &selection).await?;
     let matched = match &selection {
         Selection::Ids(listed) => listed.len(),
         Selection::Matching(_) => ids.len(),
     };
     let started = std::time::Instant::now();
-    let mut tx = ctx.pool.begin_write().await?;
+    let mut tx = pool.begin_write().await?;
     let changed = comments::moderate(&mut tx, action, &ids, only).await?;
     if !changed.is_empty() {
         let details = serde_json::json!({ "action": action.as_str(), "count": changed.len(), "all_matching": all_matching, "through_id": through_id, "ids": changed });
-        audit::record(
-            &mut tx,
-            AuditEvent::new(AuditActor::User(&actor), AuditAction::CommentsModerated).details(details),
-        )
-        .await?;
+        audit::record(&mut tx, caller.event(AuditAction::CommentsModerated).details(details)).await?;
     }
     tx.commit().await?;
     // How long other writers waited on us: the figure the benchmark reports.

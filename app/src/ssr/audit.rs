@@ -53,6 +53,32 @@ impl<'a> AuditEvent<'a> {
     }
 }
 
+/// Who acts in a request: a signed-in staff member, or an API token for its owner. Shared code
+/// takes this, so the dashboard and the REST API run the same rules and audit alike.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub actor: Actor,
+    /// The token's id and name when the request came through the REST API.
+    pub token: Option<(i64, String)>,
+    pub ip: Option<IpAddr>,
+}
+
+impl Caller {
+    /// The signed-in user of the current server-function request.
+    pub fn session(actor: Actor) -> Self {
+        Caller { actor, token: None, ip: super::client_ip() }
+    }
+
+    /// An event by this caller.
+    pub fn event(&self, action: AuditAction) -> AuditEvent<'_> {
+        let actor = match &self.token {
+            Some((id, name)) => AuditActor::Token { owner: &self.actor, id: *id, name },
+            None => AuditActor::User(&self.actor),
+        };
+        AuditEvent { actor, client_ip: self.ip, action, target: None, details: serde_json::Value::Null }
+    }
+}
+
 pub async fn record(conn: &mut Conn, event: AuditEvent<'_>) -> Result<(), sqlx::Error> {
     crate::on_db!(conn, |conn| {
         let (user_id, label) = match event.actor {

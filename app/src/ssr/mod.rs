@@ -37,6 +37,8 @@ pub struct ServerConfig {
     pub lockout: LockoutPolicy,
     /// The key that seals two-factor secrets.
     pub secret_key: SecretKey,
+    /// Requests a minute one API token may make (across every instance).
+    pub api_rate_limit: u32,
     /// The public base URL (`https://blog.example.com`) for links handed to people; without
     /// it, links use the origin of the request that asked for them.
     pub public_url: Option<String>,
@@ -86,6 +88,7 @@ impl Default for ServerConfig {
             lockout: LockoutPolicy::default(),
             secret_key: SecretKey::generate(),
             public_url: None,
+            api_rate_limit: 600,
         }
     }
 }

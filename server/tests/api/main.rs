@@ -18,6 +18,7 @@ mod invitations;
 mod lockout;
 mod matrix;
 mod posts;
+mod rest;
 mod sessions;
 mod settings;
 mod setup;

@@ -7,7 +7,7 @@ use crate::{
     error::AppError,
     policy::{keeps_schedule, post_access, post_scope, PostAction, Scope},
     ssr::{
-        audit::{self, AuditActor, AuditEvent},
+        audit::{self, Caller},
         posts::{self, PostState},
     },
 };
@@ -31,12 +31,13 @@ pub async fn authorize(
 /// caller's transaction. The post goes live only after an editor schedules it again.
 pub async fn settle_schedule(
     conn: &mut Conn,
-    actor: &Actor,
+    caller: &Caller,
     action: PostAction,
     scope: Scope,
     id: PostId,
     state: PostState,
 ) -> Result<(), AppError> {
+    let actor = &caller.actor;
     if !state.scheduled || keeps_schedule(actor.role, action) {
         return Ok(());
     }
@@ -52,7 +53,8 @@ pub async fn settle_schedule(
         | PostAction::Schedule
         | PostAction::Delete => "changed",
     };
-    let event = AuditEvent::new(AuditActor::User(actor), AuditAction::PostUnscheduled)
+    let event = caller
+        .event(AuditAction::PostUnscheduled)
         .target("post", id.0)
         .details(serde_json::json!({ "reason": reason }));
     audit::record(conn, event).await?;

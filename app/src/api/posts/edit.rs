@@ -24,21 +24,9 @@ pub async fn get_post(id: i64) -> Result<PostDetail, AppError> {
 /// The author is always the caller and the status always draft, whatever the body says.
 #[server(prefix = "/admin/api", endpoint = "posts/create")]
 pub async fn create_post(#[server(flatten)] form: PostForm) -> Result<i64, AppError> {
-    use crate::{
-        domain::AuditAction,
-        policy::{require, Capability},
-        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, posts},
-    };
-    let actor = auth::current_actor().await?;
-    require(&actor, Capability::CreatePost)?;
-    let input = form.validate().map_err(AppError::Invalid)?;
-    let mut tx = context()?.pool.begin_write().await?;
-    let id = posts::insert(&mut tx, &actor, &input).await?;
-    let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::PostCreated)
-        .target("post", id.0)
-        .details(serde_json::json!({ "title": input.title, "slug": input.slug }));
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
+    use crate::ssr::{audit::Caller, auth, context};
+    let caller = Caller::session(auth::current_actor().await?);
+    let id = shared::create(&context()?.pool, &caller, &form).await?;
     leptos_axum::redirect(&format!("/admin/posts/{}", id.0));
     Ok(id.0)
 }
@@ -48,27 +36,53 @@ pub async fn create_post(#[server(flatten)] form: PostForm) -> Result<i64, AppEr
 /// reviews the new text first). Status and author never change here.
 #[server(prefix = "/admin/api", endpoint = "posts/update")]
 pub async fn update_post(id: i64, #[server(flatten)] form: PostForm) -> Result<(), AppError> {
+    use crate::ssr::{audit::Caller, auth, context};
+    let caller = Caller::session(auth::current_actor().await?);
+    shared::update(&context()?.pool, &caller, crate::domain::PostId(id), &form).await
+}
+
+/// Creating and saving posts for the dashboard and the REST API alike: one policy, one scope,
+/// one set of field rules, one audit trail.
+#[cfg(feature = "ssr")]
+pub mod shared {
     use crate::{
-        domain::{AuditAction, PostId},
-        policy::PostAction,
-        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, posts},
+        domain::{AuditAction, PostForm, PostId},
+        error::AppError,
+        policy::{require, Capability, PostAction},
+        ssr::{audit, audit::Caller, db::Pool, posts},
     };
-    let actor = auth::current_actor().await?;
-    let id = PostId(id);
-    let mut tx = context()?.pool.begin_write().await?;
-    let (scope, state) = super::access::authorize(&mut tx, &actor, PostAction::Edit, id).await?;
-    let input = form.validate().map_err(AppError::Invalid)?;
-    let before = posts::get(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
-    if !posts::update(&mut tx, scope, id, &actor, &input).await? {
-        return Err(AppError::NotFound);
+
+    /// A draft owned by the caller (never another author, never another status).
+    pub async fn create(pool: &Pool, caller: &Caller, form: &PostForm) -> Result<PostId, AppError> {
+        require(&caller.actor, Capability::CreatePost)?;
+        let input = form.validate().map_err(AppError::Invalid)?;
+        let mut tx = pool.begin_write().await?;
+        let id = posts::insert(&mut tx, &caller.actor, &input).await?;
+        let event = caller
+            .event(AuditAction::PostCreated)
+            .target("post", id.0)
+            .details(serde_json::json!({ "title": input.title, "slug": input.slug }));
+        audit::record(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(id)
     }
-    super::access::settle_schedule(&mut tx, &actor, PostAction::Edit, scope, id, state).await?;
-    let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::PostUpdated)
-        .target("post", id.0)
-        .details(changes(&before, &input));
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(())
+
+    /// Save post `id` as the caller may (their scope in the `WHERE`, the policy on its status).
+    pub async fn update(pool: &Pool, caller: &Caller, id: PostId, form: &PostForm) -> Result<(), AppError> {
+        let mut tx = pool.begin_write().await?;
+        let (scope, state) = super::super::access::authorize(&mut tx, &caller.actor, PostAction::Edit, id).await?;
+        let input = form.validate().map_err(AppError::Invalid)?;
+        let before = posts::get(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
+        if !posts::update(&mut tx, scope, id, &caller.actor, &input).await? {
+            return Err(AppError::NotFound);
+        }
+        super::super::access::settle_schedule(&mut tx, caller, PostAction::Edit, scope, id, state).await?;
+        let event =
+            caller.event(AuditAction::PostUpdated).target("post", id.0).details(super::changes(&before, &input));
+        audit::record(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 /// The fields a save changed, each as `{before, after}`. The body is summarised by its length:

@@ -42,7 +42,7 @@ pub async fn restore_revision(id: i64, revision_id: i64) -> Result<(), AppError>
     use crate::{
         domain::{AuditAction, PostId},
         policy::PostAction,
-        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, posts},
+        ssr::{audit, auth, context, posts},
     };
     let actor = auth::current_actor().await?;
     let id = PostId(id);
@@ -51,8 +51,10 @@ pub async fn restore_revision(id: i64, revision_id: i64) -> Result<(), AppError>
     if !posts::restore(&mut tx, scope, id, revision_id, &actor).await? {
         return Err(AppError::NotFound);
     }
-    super::access::settle_schedule(&mut tx, &actor, PostAction::Edit, scope, id, state).await?;
-    let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::PostRestored)
+    let caller = crate::ssr::audit::Caller::session(actor);
+    super::access::settle_schedule(&mut tx, &caller, PostAction::Edit, scope, id, state).await?;
+    let event = caller
+        .event(AuditAction::PostRestored)
         .target("post", id.0)
         .details(serde_json::json!({ "revision": revision_id }));
     audit::record(&mut tx, event).await?;

@@ -11,15 +11,16 @@ pub struct BulkOutcome {
     pub skipped: usize,
 }
 
+/// The workflow steps shared by the dashboard and the REST API.
 #[cfg(feature = "ssr")]
-mod run {
-    use crate::ssr::db::Conn;
+pub mod run {
+    use crate::ssr::db::{Conn, Pool};
     use crate::{
-        domain::{Actor, AuditAction, PostId, PostStatus},
+        domain::{AuditAction, PostId, PostStatus},
         error::AppError,
         policy::PostAction,
         ssr::{
-            audit::{self, AuditActor, AuditEvent},
+            audit::{self, Caller},
             auth, context, posts,
         },
     };
@@ -28,7 +29,7 @@ mod run {
     /// publish-history entry of each post when the change has one.
     pub async fn record(
         tx: &mut Conn,
-        actor: &Actor,
+        caller: &Caller,
         audited: AuditAction,
         history: Option<&str>,
         ids: &[PostId],
@@ -36,15 +37,29 @@ mod run {
     ) -> Result<(), AppError> {
         if let Some(history) = history {
             for id in ids {
-                posts::record_publish_event(tx, *id, &actor.username, history).await?;
+                posts::record_publish_event(tx, *id, &caller.actor.username, history).await?;
             }
         }
-        let mut event = AuditEvent::new(AuditActor::User(actor), audited).details(details);
+        let mut event = caller.event(audited).details(details);
         if let [one] = ids {
             event = event.target("post", one.0);
         }
         audit::record(tx, event).await?;
         Ok(())
+    }
+
+    /// Publish now: from draft or review. Editors and admins.
+    pub fn publish() -> Step {
+        use PostStatus::*;
+        let (audited, history) = (AuditAction::PostPublished, Some("published"));
+        Step { action: PostAction::Publish, from: &[Draft, Review], to: Published, audited, history }
+    }
+
+    /// Take a published post off the site, back to draft. Editors and admins.
+    pub fn unpublish() -> Step {
+        use PostStatus::*;
+        let (audited, history) = (AuditAction::PostUnpublished, Some("unpublished"));
+        Step { action: PostAction::Unpublish, from: &[Published], to: Draft, audited, history }
     }
 
     /// How one workflow step moves a post, and what it leaves in the trail.
@@ -56,13 +71,17 @@ mod run {
         pub history: Option<&'static str>,
     }
 
+    /// Move one post along `step` for the signed-in user.
+    pub async fn step(id: i64, step: Step) -> Result<(), AppError> {
+        let caller = Caller::session(auth::current_actor().await?);
+        step_as(&context()?.pool, &caller, PostId(id), step).await
+    }
+
     /// Move one post along `step`, if the policy allows it for this post and the post is in
     /// one of the step's starting statuses (409 otherwise).
-    pub async fn step(id: i64, step: Step) -> Result<(), AppError> {
-        let actor = auth::current_actor().await?;
-        let id = PostId(id);
-        let mut tx = context()?.pool.begin_write().await?;
-        let (scope, state) = super::super::access::authorize(&mut tx, &actor, step.action, id).await?;
+    pub async fn step_as(pool: &Pool, caller: &Caller, id: PostId, step: Step) -> Result<(), AppError> {
+        let mut tx = pool.begin_write().await?;
+        let (scope, state) = super::super::access::authorize(&mut tx, &caller.actor, step.action, id).await?;
         let status = state.facts.status;
         if !step.from.contains(&status) {
             return Err(AppError::Conflict(format!(
@@ -71,9 +90,9 @@ mod run {
             )));
         }
         posts::set_status(&mut tx, scope, &[id], step.from, step.to).await?;
-        super::super::access::settle_schedule(&mut tx, &actor, step.action, scope, id, state).await?;
+        super::super::access::settle_schedule(&mut tx, caller, step.action, scope, id, state).await?;
         let details = serde_json::json!({ "from": status, "to": step.to });
-        record(&mut tx, &actor, step.audited, step.history, &[id], details).await?;
+        record(&mut tx, caller, step.audited, step.history, &[id], details).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -98,18 +117,13 @@ pub async fn withdraw_post(id: i64) -> Result<(), AppError> {
 /// Publish now. Editors and admins.
 #[server(prefix = "/admin/api", endpoint = "posts/publish")]
 pub async fn publish_post(id: i64) -> Result<(), AppError> {
-    use crate::{domain::AuditAction, domain::PostStatus::*, policy::PostAction};
-    let (audited, history) = (AuditAction::PostPublished, Some("published"));
-    run::step(id, run::Step { action: PostAction::Publish, from: &[Draft, Review], to: Published, audited, history })
-        .await
+    run::step(id, run::publish()).await
 }
 
 /// Take a published post off the site, back to draft. Editors and admins.
 #[server(prefix = "/admin/api", endpoint = "posts/unpublish")]
 pub async fn unpublish_post(id: i64) -> Result<(), AppError> {
-    use crate::{domain::AuditAction, domain::PostStatus::*, policy::PostAction};
-    let (audited, history) = (AuditAction::PostUnpublished, Some("unpublished"));
-    run::step(id, run::Step { action: PostAction::Unpublish, from: &[Published], to: Draft, audited, history }).await
+    run::step(id, run::unpublish()).await
 }
 
 /// Publish at a later time (`at` as `YYYY-MM-DDTHH:MM`, UTC), or clear the schedule with an
@@ -120,7 +134,7 @@ pub async fn schedule_post(id: i64, #[server(default)] at: String) -> Result<(),
     use crate::{
         domain::{AuditAction, PostId, PostStatus},
         policy::PostAction,
-        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, posts},
+        ssr::{audit, audit::Caller, auth, context, posts},
     };
     let actor = auth::current_actor().await?;
     let id = PostId(id);
@@ -142,9 +156,8 @@ pub async fn schedule_post(id: i64, #[server(default)] at: String) -> Result<(),
         None => (AuditAction::PostUnscheduled, "unscheduled"),
     };
     posts::record_publish_event(&mut tx, id, &actor.username, history).await?;
-    let event = AuditEvent::new(AuditActor::User(&actor), audited)
-        .target("post", id.0)
-        .details(serde_json::json!({ "at": when.map(|w| w.text()) }));
+    let caller = Caller::session(actor);
+    let event = caller.event(audited).target("post", id.0).details(serde_json::json!({ "at": when.map(|w| w.text()) }));
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
     Ok(())
@@ -186,7 +199,8 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
         return Err(AppError::NotFound);
     }
     let details = serde_json::json!({ "title": detail.title, "slug": detail.slug, "status": detail.status });
-    run::record(&mut tx, &actor, AuditAction::PostDeleted, None, &[id], details).await?;
+    let caller = crate::ssr::audit::Caller::session(actor);
+    run::record(&mut tx, &caller, AuditAction::PostDeleted, None, &[id], details).await?;
     tx.commit().await?;
     leptos_axum::redirect("/admin/posts");
     Ok(())
@@ -230,7 +244,8 @@ pub async fn bulk_posts(action: String, #[server(default)] ids: Vec<i64>) -> Res
     };
     if !changed.is_empty() {
         let details = serde_json::json!({ "count": changed.len(), "ids": changed });
-        run::record(&mut tx, &actor, audited, history, &changed, details).await?;
+        let caller = crate::ssr::audit::Caller::session(actor.clone());
+        run::record(&mut tx, &caller, audited, history, &changed, details).await?;
     }
     tx.commit().await?;
     Ok(BulkOutcome { changed: changed.len(), skipped: ids.len() - changed.len() })

@@ -1,0 +1,396 @@
+//! The REST API under `/api/v1/` for automation. Only a bearer token authenticates here (a
+//! session cookie never does); each endpoint needs one scope, and then runs the same shared code
+//! as the dashboard's server function: the policy, the ownership scope in the `WHERE`, the field
+//! rules, the workflow and the audit event, with the token recorded as the actor.
+
+use app::{
+    api::{
+        comments::{filter as comment_filter, moderate_as, MatchOrIds},
+        posts::{edit::shared, workflow::run},
+    },
+    domain::{Page, PostDetail, PostFilter, PostForm, PostId, PostRow, TokenScope},
+    error::AppError,
+    policy::{post_scope, token_allows, PostAction},
+    ssr::{audit::Caller, comments, posts, tokens, AppContext, ClientIp},
+};
+use axum::{
+    extract::{rejection::JsonRejection, FromRequestParts, Path, Query},
+    http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Extension, Json, Router,
+};
+use serde::{Deserialize, Serialize};
+
+/// The routes, given the app's context.
+pub fn routes<S: Clone + Send + Sync + 'static>(ctx: AppContext) -> Router<S> {
+    Router::new()
+        .route("/api/v1/posts", get(list_posts).post(create_post))
+        .route("/api/v1/posts/{id}", get(get_post).patch(patch_post))
+        .route("/api/v1/posts/{id}/publish", post(publish))
+        .route("/api/v1/posts/{id}/unpublish", post(unpublish))
+        .route("/api/v1/comments", get(list_comments))
+        .route("/api/v1/comments/moderate", post(moderate))
+        .route("/api/v1/{*rest}", axum::routing::any(|| async { Problem::from(AppError::NotFound) }))
+        .layer(Extension(ctx))
+}
+
+/// An RFC 9457 problem: a stable `type`, `title` and `status`, a `detail` for people, and the
+/// failing fields of a validation error.
+#[derive(Debug)]
+pub struct Problem(Box<ProblemBody>);
+
+#[derive(Debug, Serialize)]
+pub struct ProblemBody {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<app::error::FieldError>,
+    #[serde(skip)]
+    challenge: Option<String>,
+    #[serde(skip)]
+    retry_after: Option<u64>,
+}
+
+impl Problem {
+    fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+        Problem(Box::new(ProblemBody {
+            kind,
+            title,
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: vec![],
+            challenge: None,
+            retry_after: None,
+        }))
+    }
+
+    /// 401: no usable token. Said the same way whether it was missing, malformed, unknown,
+    /// revoked or expired.
+    fn invalid_token() -> Self {
+        let mut p = Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "/api/v1/problems/invalid-token",
+            "Invalid token",
+            "Send a valid, unrevoked, unexpired API token as `Authorization: Bearer iwk_…`.",
+        );
+        p.0.challenge = Some(r#"Bearer realm="inkwarden", error="invalid_token""#.into());
+        p
+    }
+
+    /// 403: the token lacks `scope`, or its owner's role no longer allows what it opens.
+    fn insufficient_scope(scope: TokenScope) -> Self {
+        let mut p = Problem::new(
+            StatusCode::FORBIDDEN,
+            "/api/v1/problems/insufficient-scope",
+            "Insufficient scope",
+            format!("This needs a token with the scope {scope}, owned by someone whose role allows it."),
+        );
+        p.0.challenge = Some(format!(r#"Bearer realm="inkwarden", error="insufficient_scope", scope="{scope}""#));
+        p
+    }
+}
+
+impl From<AppError> for Problem {
+    fn from(e: AppError) -> Self {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let (kind, title) = match &e {
+            AppError::NotFound => ("/api/v1/problems/not-found", "Not found"),
+            AppError::Invalid(_) => ("/api/v1/problems/validation", "Invalid request"),
+            AppError::BadRequest(_) => ("/api/v1/problems/bad-request", "Bad request"),
+            AppError::Conflict(_) => ("/api/v1/problems/conflict", "Conflict"),
+            AppError::Forbidden | AppError::NotAllowed(_) | AppError::SecondFactorRequired => {
+                ("/api/v1/problems/forbidden", "Forbidden")
+            }
+            AppError::TooManyRequests { .. } | AppError::LockedOut { .. } => {
+                ("/api/v1/problems/rate-limited", "Too many requests")
+            }
+            AppError::Unauthenticated | AppError::BadCredentials => ("/api/v1/problems/invalid-token", "Invalid token"),
+            AppError::Gone(_) => ("/api/v1/problems/gone", "Gone"),
+            AppError::Busy { .. } => ("/api/v1/problems/busy", "Busy"),
+            AppError::Internal => ("/api/v1/problems/internal", "Internal error"),
+        };
+        let mut p = Problem::new(status, kind, title, e.to_string());
+        p.0.retry_after = e.retry_after();
+        if let AppError::Invalid(errors) = e {
+            p.0.errors = errors;
+        }
+        p
+    }
+}
+
+impl From<JsonRejection> for Problem {
+    fn from(r: JsonRejection) -> Self {
+        let status = r.status();
+        let detail = r.body_text();
+        // An unknown or mistyped field names itself: a validation problem on that field.
+        if status == StatusCode::UNPROCESSABLE_ENTITY {
+            let field =
+                detail.split('`').nth(1).filter(|_| detail.contains("unknown field")).unwrap_or("body").to_owned();
+            let mut p = Problem::new(status, "/api/v1/problems/validation", "Invalid request", detail.clone());
+            p.0.errors = vec![app::error::FieldError { field, message: detail }];
+            return p;
+        }
+        let kind = match status {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "/api/v1/problems/unsupported-media-type",
+            StatusCode::PAYLOAD_TOO_LARGE => "/api/v1/problems/too-large",
+            _ => "/api/v1/problems/bad-request",
+        };
+        Problem::new(status, kind, "Bad request", detail)
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let Problem(body) = self;
+        let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut res = (status, Json(&*body)).into_response();
+        let headers = res.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Some(challenge) = body.challenge.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+            headers.insert(header::WWW_AUTHENTICATE, challenge);
+        }
+        if let Some(secs) = body.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
+    }
+}
+
+/// A request authenticated by its bearer token, under its rate limit, its use noted.
+pub struct Token {
+    caller: Caller,
+    scopes: Vec<TokenScope>,
+    ctx: AppContext,
+}
+
+impl Token {
+    /// The caller, if the token has `scope` and its owner's role allows it now.
+    fn needs(&self, scope: TokenScope) -> Result<&Caller, Problem> {
+        token_allows(&self.scopes, &self.caller.actor, scope).map_err(|_| Problem::insufficient_scope(scope))?;
+        Ok(&self.caller)
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Token {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
+        let ctx = parts.extensions.get::<AppContext>().cloned().ok_or(Problem::from(AppError::Internal))?;
+        let ip = parts.extensions.get::<ClientIp>().map(|ip| ip.0);
+        let secret = bearer(&parts.headers).filter(|t| t.len() <= 128).ok_or_else(Problem::invalid_token)?;
+        let found = tokens::authenticate(&ctx.pool, secret).await.map_err(AppError::from)?;
+        let token = found.ok_or_else(Problem::invalid_token)?;
+        if let Some(retry_after) =
+            tokens::over_limit(&ctx.pool, token.id, ctx.config.api_rate_limit).await.map_err(AppError::from)?
+        {
+            return Err(AppError::TooManyRequests { retry_after }.into());
+        }
+        tokens::touch(&ctx.pool, token.id, ip).await.map_err(AppError::from)?;
+        let caller = Caller { actor: token.owner, token: Some((token.id, token.name)), ip };
+        Ok(Token { caller, scopes: token.scopes, ctx })
+    }
+}
+
+type Answer<T> = Result<T, Problem>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    status: Option<String>,
+    q: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+/// A path id: a positive integer, else 404 like a missing post.
+fn post_id(raw: &str) -> Answer<PostId> {
+    raw.parse::<i64>().ok().filter(|n| *n > 0).map(PostId).ok_or_else(|| AppError::NotFound.into())
+}
+
+async fn list_posts(
+    token: Token,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Answer<Json<Page<PostRow>>> {
+    let caller = token.needs(TokenScope::PostsRead)?;
+    let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let scope = post_scope(&caller.actor, PostAction::View)?;
+    if let Some(s) = q.status.as_deref().filter(|s| app::domain::PostStatus::parse(s).is_none()) {
+        return Err(AppError::invalid("status", format!("Unknown status `{s}`: draft, review or published.")).into());
+    }
+    let filter = PostFilter { q: q.q, status: q.status, ..PostFilter::default() };
+    let (page, per_page) = app::api::paging(q.page, q.per_page);
+    Ok(Json(posts::list(&token.ctx.pool, scope, &filter, page, per_page).await.map_err(AppError::from)?))
+}
+
+async fn load(token: &Token, caller: &Caller, id: PostId) -> Answer<PostDetail> {
+    let scope = post_scope(&caller.actor, PostAction::View)?;
+    let mut conn = token.ctx.pool.acquire().await.map_err(AppError::from)?;
+    Ok(posts::get(&mut conn, scope, id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?)
+}
+
+async fn get_post(token: Token, Path(id): Path<String>) -> Answer<Json<PostDetail>> {
+    let caller = token.needs(TokenScope::PostsRead)?;
+    Ok(Json(load(&token, caller, post_id(&id)?).await?))
+}
+
+/// The body of `POST /api/v1/posts`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPost {
+    title: String,
+    body: String,
+    #[serde(default)]
+    slug: Option<String>,
+    #[serde(default)]
+    excerpt: Option<String>,
+    #[serde(default)]
+    category_id: Option<i64>,
+    #[serde(default)]
+    tag_ids: Option<Vec<i64>>,
+}
+
+/// The body of `PATCH /api/v1/posts/{id}`: only the fields to change.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostPatch {
+    title: Option<String>,
+    body: Option<String>,
+    slug: Option<String>,
+    excerpt: Option<String>,
+    /// `null` removes the category.
+    #[serde(default, with = "double_option")]
+    category_id: Option<Option<i64>>,
+    tag_ids: Option<Vec<i64>>,
+    seo_title: Option<String>,
+    seo_description: Option<String>,
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+        Option::<i64>::deserialize(d).map(Some)
+    }
+}
+
+fn form_of(
+    title: String,
+    body: String,
+    slug: String,
+    excerpt: String,
+    category: Option<i64>,
+    tags: Vec<i64>,
+) -> PostForm {
+    PostForm {
+        title,
+        body,
+        slug,
+        excerpt,
+        category_id: category.map(|c| c.to_string()).unwrap_or_default(),
+        tags: tags.into_iter().map(|t| t.to_string()).collect(),
+        ..PostForm::default()
+    }
+}
+
+async fn create_post(token: Token, body: Result<Json<NewPost>, JsonRejection>) -> Answer<Response> {
+    let caller = token.needs(TokenScope::PostsWrite)?;
+    let Json(new) = body?;
+    let form = form_of(
+        new.title,
+        new.body,
+        new.slug.unwrap_or_default(),
+        new.excerpt.unwrap_or_default(),
+        new.category_id,
+        new.tag_ids.unwrap_or_default(),
+    );
+    let id = shared::create(&token.ctx.pool, caller, &form).await?;
+    let post = load(&token, caller, id).await?;
+    let location = format!("/api/v1/posts/{}", id.0);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(post)).into_response())
+}
+
+async fn patch_post(
+    token: Token,
+    Path(id): Path<String>,
+    body: Result<Json<PostPatch>, JsonRejection>,
+) -> Answer<Json<PostDetail>> {
+    let caller = token.needs(TokenScope::PostsWrite)?;
+    let id = post_id(&id)?;
+    let Json(patch) = body?;
+    let now = load(&token, caller, id).await?;
+    let mut form = form_of(
+        patch.title.unwrap_or(now.title),
+        patch.body.unwrap_or(now.body),
+        patch.slug.unwrap_or(now.slug),
+        patch.excerpt.unwrap_or(now.excerpt),
+        patch.category_id.unwrap_or(now.category_id),
+        patch.tag_ids.unwrap_or(now.tag_ids),
+    );
+    form.seo_title = patch.seo_title.unwrap_or(now.seo_title);
+    form.seo_description = patch.seo_description.unwrap_or(now.seo_description);
+    shared::update(&token.ctx.pool, caller, id, &form).await?;
+    Ok(Json(load(&token, caller, id).await?))
+}
+
+async fn publish(token: Token, Path(id): Path<String>) -> Answer<Json<PostDetail>> {
+    let caller = token.needs(TokenScope::PostsPublish)?;
+    let id = post_id(&id)?;
+    run::step_as(&token.ctx.pool, caller, id, run::publish()).await?;
+    Ok(Json(load(&token, caller, id).await?))
+}
+
+async fn unpublish(token: Token, Path(id): Path<String>) -> Answer<Json<PostDetail>> {
+    let caller = token.needs(TokenScope::PostsPublish)?;
+    let id = post_id(&id)?;
+    run::step_as(&token.ctx.pool, caller, id, run::unpublish()).await?;
+    Ok(Json(load(&token, caller, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentQuery {
+    status: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+async fn list_comments(
+    token: Token,
+    query: Result<Query<CommentQuery>, axum::extract::rejection::QueryRejection>,
+) -> Answer<Json<Page<app::domain::CommentRow>>> {
+    token.needs(TokenScope::CommentsModerate)?;
+    let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let filter = comment_filter(q.status, None, None)?;
+    let (page, per_page) = app::api::paging(q.page, q.per_page);
+    let queue = comments::list(&token.ctx.pool, &filter, true, page, per_page).await.map_err(AppError::from)?;
+    Ok(Json(queue.page))
+}
+
+/// The body of `POST /api/v1/comments/moderate`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationRequest {
+    action: String,
+    ids: Vec<i64>,
+}
+
+async fn moderate(
+    token: Token,
+    body: Result<Json<ModerationRequest>, JsonRejection>,
+) -> Answer<Json<app::api::comments::ModerationOutcome>> {
+    let caller = token.needs(TokenScope::CommentsModerate)?;
+    let Json(req) = body?;
+    let selection = MatchOrIds { ids: req.ids, ..MatchOrIds::default() };
+    Ok(Json(moderate_as(&token.ctx.pool, caller, &req.action, selection).await?))
+}

@@ -1,0 +1,252 @@
+//! The REST API under /api/v1/: bearer tokens only, one scope per endpoint, the dashboard's
+//! rules and audit, RFC 6750 challenges and RFC 9457 problems.
+
+use crate::helpers::*;
+use app::{domain::Role, ssr::ServerConfig};
+use serde_json::{json, Value};
+
+async fn token(app: &TestApp, admin: &reqwest::Client, scopes: &[&str]) -> (String, String) {
+    let mut form = vec![("name", "Script")];
+    form.extend(scopes.iter().map(|s| ("scopes[]", *s)));
+    let res = app.post(admin, "/admin/api/tokens/create", &form).await;
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.unwrap();
+    (v["secret"].as_str().unwrap().to_owned(), v["token"]["id"].as_i64().unwrap().to_string())
+}
+
+fn api(app: &TestApp, method: reqwest::Method, path: &str, secret: Option<&str>) -> reqwest::RequestBuilder {
+    let req = app.client().request(method, app.url(path));
+    match secret {
+        Some(s) => req.bearer_auth(s),
+        None => req,
+    }
+}
+
+async fn status_of(req: reqwest::RequestBuilder) -> (u16, String, Value) {
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let challenge = res.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let body = res.json().await.unwrap_or(Value::Null);
+    (status, challenge, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_creates_and_publishes_a_post_audited_as_the_token() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let admin = app.signed_in(&ada).await;
+    let (secret, id) = token(&app, &admin, &["posts:write", "posts:publish", "posts:read"]).await;
+    let res = api(&app, reqwest::Method::POST, "/api/v1/posts", Some(&secret))
+        .json(&json!({ "title": "From CI", "body": "Built **automatically**." }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let post: Value = res.json().await.unwrap();
+    assert_eq!((post["status"].as_str(), post["author"].as_str()), (Some("draft"), Some("ada")));
+    assert_eq!(location, format!("/api/v1/posts/{}", post["id"]));
+    let (status, _, published) =
+        status_of(api(&app, reqwest::Method::POST, &format!("{location}/publish"), Some(&secret))).await;
+    assert_eq!((status, published["status"].as_str()), (200, Some("published")));
+    let page = app.client().get(app.url("/posts/from-ci")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let (status, _, patched) = status_of(
+        api(&app, reqwest::Method::PATCH, &location, Some(&secret))
+            .json(&json!({ "excerpt": "Short", "category_id": null })),
+    )
+    .await;
+    assert_eq!((status, patched["excerpt"].as_str(), patched["title"].as_str()), (200, Some("Short"), Some("From CI")));
+    let label = format!("token #{id} (Script)");
+    for action in ["post.created", "post.published", "post.updated"] {
+        let who = app.texts(&format!("select actor_label from audit_events where action = '{action}'")).await;
+        assert_eq!(who, std::slice::from_ref(&label), "{action}");
+    }
+    let by_owner = format!("select count(*) from audit_events where actor_user_id = {}", ada.id.0);
+    assert!(app.count(&by_owner).await >= 3, "recorded under the owner's id");
+    assert_eq!(app.count("select count(*) from api_tokens where last_used_at is not null").await, 1);
+    let (status, _, list) =
+        status_of(api(&app, reqwest::Method::GET, "/api/v1/posts?status=published", Some(&secret))).await;
+    assert_eq!((status, list["total"].as_i64()), (200, Some(1)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_bad_credential_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let admin = app.signed_in(&ada).await;
+    let bea = app.create_user("bea", Role::Admin).await;
+    let second_admin = app.signed_in(&bea).await;
+    let post = published_post(&app, "live").await;
+    let unpublish = format!("/api/v1/posts/{post}/unpublish");
+    let (read_only, _) = token(&app, &admin, &["posts:read"]).await;
+    let (revoked, revoked_id) = token(&app, &admin, &["posts:publish"]).await;
+    assert_eq!(app.post(&admin, "/admin/api/tokens/revoke", &[("id", &revoked_id)]).await.status(), 200);
+    let (expired, expired_id) = token(&app, &admin, &["posts:publish"]).await;
+    sql!(app, |c| sqlx::query("update api_tokens set expires_at = $1 where id = $2")
+        .bind(app::ssr::db::Stamp::from_now(-1))
+        .bind(expired_id.parse::<i64>().unwrap())
+        .execute(c)
+        .await
+        .map(drop))
+    .unwrap();
+    let (rotated_old, rotated_id) = token(&app, &admin, &["posts:publish"]).await;
+    assert_eq!(app.post(&admin, "/admin/api/tokens/rotate", &[("id", &rotated_id)]).await.status(), 200);
+    let (beas, _) = token(&app, &second_admin, &["posts:publish"]).await;
+    let before = app.count("select count(*) from audit_events").await;
+
+    let unknown = format!("iwk_abcdefgh_{}", "A".repeat(43));
+    for (secret, why) in [
+        (None, "no token"),
+        (Some("not-a-token"), "malformed"),
+        (Some(unknown.as_str()), "unknown"),
+        (Some(revoked.as_str()), "revoked"),
+        (Some(expired.as_str()), "expired"),
+        (Some(rotated_old.as_str()), "rotated away"),
+    ] {
+        let (status, challenge, problem) = status_of(api(&app, reqwest::Method::POST, &unpublish, secret)).await;
+        assert_eq!(status, 401, "{why}");
+        assert!(challenge.contains(r#"error="invalid_token""#), "{why}: {challenge}");
+        assert_eq!(problem["type"], "/api/v1/problems/invalid-token", "{why}");
+    }
+    // A session cookie never authorizes the API.
+    let res = admin.post(app.url(&unpublish)).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    let (status, challenge, problem) = status_of(api(&app, reqwest::Method::POST, &unpublish, Some(&read_only))).await;
+    assert_eq!(status, 403);
+    assert!(challenge.contains(r#"error="insufficient_scope""#) && challenge.contains("posts:publish"), "{challenge}");
+    assert_eq!(problem["status"], 403);
+
+    // Bea's token stops publishing once she is an author, and works for nobody once she is
+    // deactivated.
+    let id = bea.id.0.to_string();
+    assert_eq!(app.post(&admin, "/admin/api/users/set-role", &[("id", &id), ("role", "author")]).await.status(), 200);
+    assert_eq!(status_of(api(&app, reqwest::Method::POST, &unpublish, Some(&beas))).await.0, 403);
+    assert_eq!(app.post(&admin, "/admin/api/users/deactivate", &[("id", &id)]).await.status(), 200);
+    assert_eq!(status_of(api(&app, reqwest::Method::POST, &unpublish, Some(&beas))).await.0, 401);
+
+    assert_eq!(app.texts(&format!("select status from posts where id = {post}")).await, ["published"]);
+    let after = app
+        .count("select count(*) from audit_events where action not in ('user.role_changed', 'user.deactivated')")
+        .await;
+    assert_eq!(after, before, "refusals are not changes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_opens_neither_the_dashboard_nor_a_server_function() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let admin = app.signed_in(&ada).await;
+    let (secret, _) = token(&app, &admin, &["posts:read", "posts:write", "posts:publish", "comments:moderate"]).await;
+    let res = app.client().post(app.url("/admin/api/posts/list")).bearer_auth(&secret).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    let res = app
+        .client()
+        .get(app.url("/admin/posts"))
+        .bearer_auth(&secret)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert!(res.headers()["location"].to_str().unwrap().starts_with("/admin/login"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_bodies_are_clear_4xx_problems_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let admin = app.signed_in(&ada).await;
+    let (secret, _) = token(&app, &admin, &["posts:write", "posts:read", "comments:moderate"]).await;
+    let post = |body: reqwest::Body, kind: &str| {
+        api(&app, reqwest::Method::POST, "/api/v1/posts", Some(&secret))
+            .header("content-type", kind.to_owned())
+            .body(body)
+    };
+    let cases: Vec<(reqwest::RequestBuilder, u16, Option<&str>)> = vec![
+        (post("{".into(), "application/json"), 400, None),
+        (post(r#"{"title":"x","body":"y","status":"published"}"#.into(), "application/json"), 422, Some("status")),
+        (post(r#"{"title":"x","body":"y","author_id":1}"#.into(), "application/json"), 422, Some("author_id")),
+        (post(r#"{"title":7,"body":"y"}"#.into(), "application/json"), 422, None),
+        (post(r#"{"title":"","body":"y"}"#.into(), "application/json"), 422, Some("title")),
+        (post("title=x".into(), "application/x-www-form-urlencoded"), 415, None),
+        (api(&app, reqwest::Method::GET, "/api/v1/posts/abc", Some(&secret)), 404, None),
+        (api(&app, reqwest::Method::GET, "/api/v1/posts?page=x", Some(&secret)), 400, None),
+        (api(&app, reqwest::Method::GET, "/api/v1/posts?status=gone", Some(&secret)), 422, Some("status")),
+        (
+            api(&app, reqwest::Method::POST, "/api/v1/comments/moderate", Some(&secret))
+                .json(&json!({"action":"burn","ids":[1]})),
+            422,
+            Some("action"),
+        ),
+        (api(&app, reqwest::Method::GET, "/api/v1/nothing", Some(&secret)), 404, None),
+    ];
+    for (n, (req, expected, field)) in cases.into_iter().enumerate() {
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status().as_u16(), expected, "case {n}");
+        assert_eq!(res.headers()["content-type"], "application/problem+json", "case {n}");
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["status"], expected, "case {n}: {problem}");
+        if let Some(field) = field {
+            assert_eq!(problem["errors"][0]["field"], field, "case {n}: {problem}");
+        }
+    }
+    assert!(app.declared_body_status("/api/v1/posts", 3 * 1024 * 1024 + 10).await.contains("413"));
+    assert_eq!(app.count("select count(*) from posts").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_over_its_rate_limit_gets_429_with_retry_after() {
+    let server = ServerConfig { insecure_cookies: true, api_rate_limit: 3, ..ServerConfig::default() };
+    let app = TestApp::spawn_server(server, vec![]).await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let admin = app.signed_in(&ada).await;
+    let (secret, _) = token(&app, &admin, &["posts:read"]).await;
+    let mut statuses = vec![];
+    let mut retry = None;
+    for _ in 0..4 {
+        let res = api(&app, reqwest::Method::GET, "/api/v1/posts", Some(&secret)).send().await.unwrap();
+        statuses.push(res.status().as_u16());
+        retry = res.headers().get("retry-after").map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+    }
+    // All four may straddle a minute boundary; then the count starts again.
+    assert!(statuses == [200, 200, 200, 429] || statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    if statuses[3] == 429 {
+        assert!(retry.is_some_and(|s| (1..=60).contains(&s)), "{retry:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn comments_are_listed_and_moderated_with_one_audit_event_by_the_token() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let admin = app.signed_in(&ada).await;
+    let post = published_post(&app, "p").await;
+    for n in 0..3 {
+        let body = format!("comment {n}");
+        let res = app
+            .client()
+            .post(app.url("/posts/p/comments"))
+            .form(&[("name", "R"), ("body", body.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_redirection());
+    }
+    let _ = post;
+    let (secret, id) = token(&app, &admin, &["comments:moderate"]).await;
+    let (status, _, queue) =
+        status_of(api(&app, reqwest::Method::GET, "/api/v1/comments?status=pending", Some(&secret))).await;
+    assert_eq!((status, queue["total"].as_i64()), (200, Some(3)));
+    let ids: Vec<i64> = queue["rows"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    let (status, _, outcome) = status_of(
+        api(&app, reqwest::Method::POST, "/api/v1/comments/moderate", Some(&secret))
+            .json(&json!({ "action": "approve", "ids": ids })),
+    )
+    .await;
+    assert_eq!((status, outcome["changed"].as_i64()), (200, Some(3)));
+    assert_eq!(
+        app.texts("select actor_label from audit_events where action = 'comments.moderated'").await,
+        [format!("token #{id} (Script)")]
+    );
+}
