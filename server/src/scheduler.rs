@@ -62,7 +62,7 @@ pub async fn purge_deleted_comments(pool: Pool) {
 
 /// Every five minutes, forget what no longer decides anything: staff sessions past the absolute
 /// session limit, expired pending two-factor sign-ins, failed sign-ins and lockouts older than
-/// a day. Each is one indexed delete; on several instances they simply find less to do.
+/// a day, API request counts older than an hour. Each is one indexed delete; on several instances they simply find less to do.
 pub async fn purge_stale_sessions(pool: Pool, absolute: Duration) {
     let mut tick = tokio::time::interval(Duration::from_secs(300));
     loop {
@@ -75,6 +75,9 @@ pub async fn purge_stale_sessions(pool: Pool, absolute: Duration) {
         }
         if let Err(e) = app::ssr::throttle::purge_old(&pool).await {
             tracing::error!(error = %e, "purging old sign-in failures failed");
+        }
+        if let Err(e) = app::ssr::tokens::purge_hits(&pool).await {
+            tracing::error!(error = %e, "purging old API request counts failed");
         }
     }
 }

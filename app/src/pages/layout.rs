@@ -22,20 +22,17 @@ pub type ActorResource = Resource<Result<Actor, AppError>>;
 #[component]
 pub fn AdminLayout() -> impl IntoView {
     let location = use_location();
-    // The pages' actor is loaded once; re-running their Suspends at every click would rebuild
-    // forms mid-submission. The header's copy is reloaded at every navigation, so a role changed
-    // by an admin shows in the next click's navigation (the server applies it to every request
-    // regardless).
+    // Loaded once: re-running the Suspends that read it at every click would rebuild forms
+    // mid-submission. The header follows role changes on its own (see `Header`).
     let me: ActorResource = Resource::new_blocking(|| (), |_| fetch_actor());
     provide_context(me);
-    let header: ActorResource = Resource::new_blocking(move || location.pathname.get(), |_| fetch_actor());
     // The page (Outlet) stays outside the Suspense: if the header's Suspend runs again, the
     // page and its resources are not created twice (which would desynchronise hydration).
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <Suspense fallback=|| view! { <header class="topbar"><span class="brand">"Inkwarden"</span></header> }>
             {move || Suspend::new(async move {
-                match header.await {
+                match me.await {
                     Ok(actor) => EitherOf3::A(view! { <Header actor/> }),
                     Err(AppError::Unauthenticated) => {
                         let (path, search) = (location.pathname.get_untracked(), location.search.get_untracked());
@@ -50,21 +47,39 @@ pub fn AdminLayout() -> impl IntoView {
     }
 }
 
-/// Header and the navigation computed from the policy.
+/// Header and the navigation computed from the policy. After each navigation the client asks
+/// who is signed in again and redraws only the links and the badge, so a role an admin changed
+/// shows at the next click (the server applies it to every request regardless).
 #[component]
 fn Header(actor: Actor) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    let links = nav_items(actor.role)
-        .into_iter()
-        .map(|item| view! { <li><A href=item.href exact=true>{item.label}</A></li> })
-        .collect_view();
+    let role = RwSignal::new(actor.role);
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            leptos::task::spawn_local(async move {
+                if let Ok(now) = fetch_actor().await {
+                    // The header may be gone by then (signed out): nothing to update.
+                    let _ = role.try_set(now.role);
+                }
+            });
+        }
+        path
+    });
+    let links = move || {
+        nav_items(role.get())
+            .into_iter()
+            .map(|item| view! { <li><A href=item.href exact=true>{item.label}</A></li> })
+            .collect_view()
+    };
     view! {
         <header class="topbar">
             <a class="brand" href="/admin">"Inkwarden"</a>
             <nav aria-label="Dashboard"><ul class="nav">{links}</ul></nav>
             <div class="account">
                 <A href="/admin/profile">{actor.username.clone()}</A>
-                <span class="role-badge">{actor.role.label()}</span>
+                <span class="role-badge">{move || role.get().label()}</span>
                 <ActionForm action=logout>
                     <button type="submit" class="link-button">"Sign out"</button>
                 </ActionForm>
