@@ -347,6 +347,10 @@ check_nginx() {
   expect "POST 3 MiB to /admin/api/posts/update: reaches the app" '4[0-9][0-9]' app "${allowed[@]}" "${post[@]}" --data-binary "@$tmp/3m" "$base/admin/api/posts/update"
   [ "$code" != 413 ] || fail "the app refused 3 MiB" "$(answer)"
   expect "POST 3 MiB + 1 to /admin/api/posts/update: 413 from nginx" 413 nginx "${allowed[@]}" "${post[@]}" --data-binary "@$tmp/3m+1" "$base/admin/api/posts/update"
+  expect "POST 3 MiB to /api/v1/posts: reaches the app" '4[0-9][0-9]' app "${other[@]}" "${post[@]}" --data-binary "@$tmp/3m" "$base/api/v1/posts"
+  [ "$code" != 413 ] || fail "the app refused 3 MiB on /api/v1/posts" "$(answer)"
+  expect "POST 3 MiB + 1 to /api/v1/posts: 413 from nginx" 413 nginx "${other[@]}" "${post[@]}" --data-binary "@$tmp/3m+1" "$base/api/v1/posts"
+  expect "POST 64 KiB + 1 to /api/v1/comments/moderate: 413 from nginx" 413 nginx "${other[@]}" "${post[@]}" --data-binary "@$tmp/64k+1" "$base/api/v1/comments/moderate"
 
   echo "-- forwarding: Host, X-Forwarded-For"
   expect "POST /admin/api/auth/login with a foreign Origin: the app's 403 (it compares Origin with the Host nginx passes)" \
