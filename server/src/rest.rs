@@ -14,6 +14,7 @@ use app::{
     ssr::{audit::Caller, comments, posts, tokens, AppContext, ClientIp},
 };
 use axum::{
+    body::Bytes,
     extract::{rejection::JsonRejection, FromRequestParts, Path, Query},
     http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
@@ -160,6 +161,45 @@ impl IntoResponse for Problem {
     }
 }
 
+/// A request's bearer credentials, not yet checked. Handlers check them first thing, after the
+/// body has been read: answering before reading a large body makes a proxy see the connection
+/// drop (nginx answers 502 instead of our 401).
+pub struct Bearer {
+    secret: Option<String>,
+    ip: Option<std::net::IpAddr>,
+    ctx: Option<AppContext>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Bearer {
+            secret: bearer(&parts.headers).filter(|t| t.len() <= 128).map(str::to_owned),
+            ip: parts.extensions.get::<ClientIp>().map(|ip| ip.0),
+            ctx: parts.extensions.get::<AppContext>().cloned(),
+        })
+    }
+}
+
+impl Bearer {
+    /// The token, if it is usable and under its rate limit; its use is noted.
+    async fn check(self) -> Result<Token, Problem> {
+        let ctx = self.ctx.ok_or(Problem::from(AppError::Internal))?;
+        let secret = self.secret.ok_or_else(Problem::invalid_token)?;
+        let found = tokens::authenticate(&ctx.pool, &secret).await.map_err(AppError::from)?;
+        let token = found.ok_or_else(Problem::invalid_token)?;
+        if let Some(retry_after) =
+            tokens::over_limit(&ctx.pool, token.id, ctx.config.api_rate_limit).await.map_err(AppError::from)?
+        {
+            return Err(AppError::TooManyRequests { retry_after }.into());
+        }
+        tokens::touch(&ctx.pool, token.id, self.ip).await.map_err(AppError::from)?;
+        let caller = Caller { actor: token.owner, token: Some((token.id, token.name)), ip: self.ip };
+        Ok(Token { caller, scopes: token.scopes, ctx })
+    }
+}
+
 /// A request authenticated by its bearer token, under its rate limit, its use noted.
 pub struct Token {
     caller: Caller,
@@ -181,27 +221,22 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Token {
-    type Rejection = Problem;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
-        let ctx = parts.extensions.get::<AppContext>().cloned().ok_or(Problem::from(AppError::Internal))?;
-        let ip = parts.extensions.get::<ClientIp>().map(|ip| ip.0);
-        let secret = bearer(&parts.headers).filter(|t| t.len() <= 128).ok_or_else(Problem::invalid_token)?;
-        let found = tokens::authenticate(&ctx.pool, secret).await.map_err(AppError::from)?;
-        let token = found.ok_or_else(Problem::invalid_token)?;
-        if let Some(retry_after) =
-            tokens::over_limit(&ctx.pool, token.id, ctx.config.api_rate_limit).await.map_err(AppError::from)?
-        {
-            return Err(AppError::TooManyRequests { retry_after }.into());
-        }
-        tokens::touch(&ctx.pool, token.id, ip).await.map_err(AppError::from)?;
-        let caller = Caller { actor: token.owner, token: Some((token.id, token.name)), ip };
-        Ok(Token { caller, scopes: token.scopes, ctx })
-    }
-}
-
 type Answer<T> = Result<T, Problem>;
+
+/// A JSON body, read whole before anything is answered. Only `application/json` is accepted.
+fn json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, bytes: &Bytes) -> Answer<T> {
+    let kind = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = kind.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence != "application/json" {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "/api/v1/problems/unsupported-media-type",
+            "Unsupported media type",
+            "Send the body as application/json.",
+        ));
+    }
+    Json::<T>::from_bytes(bytes).map(|Json(t)| t).map_err(Problem::from)
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -218,9 +253,10 @@ fn post_id(raw: &str) -> Answer<PostId> {
 }
 
 async fn list_posts(
-    token: Token,
+    bearer: Bearer,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Answer<Json<Page<PostRow>>> {
+    let token = bearer.check().await?;
     let caller = token.needs(TokenScope::PostsRead)?;
     let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let scope = post_scope(&caller.actor, PostAction::View)?;
@@ -238,7 +274,8 @@ async fn load(token: &Token, caller: &Caller, id: PostId) -> Answer<PostDetail> 
     Ok(posts::get(&mut conn, scope, id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?)
 }
 
-async fn get_post(token: Token, Path(id): Path<String>) -> Answer<Json<PostDetail>> {
+async fn get_post(bearer: Bearer, Path(id): Path<String>) -> Answer<Json<PostDetail>> {
+    let token = bearer.check().await?;
     let caller = token.needs(TokenScope::PostsRead)?;
     Ok(Json(load(&token, caller, post_id(&id)?).await?))
 }
@@ -303,9 +340,10 @@ fn form_of(
     }
 }
 
-async fn create_post(token: Token, body: Result<Json<NewPost>, JsonRejection>) -> Answer<Response> {
+async fn create_post(bearer: Bearer, headers: HeaderMap, body: Bytes) -> Answer<Response> {
+    let token = bearer.check().await?;
     let caller = token.needs(TokenScope::PostsWrite)?;
-    let Json(new) = body?;
+    let new: NewPost = json_body(&headers, &body)?;
     let form = form_of(
         new.title,
         new.body,
@@ -321,13 +359,15 @@ async fn create_post(token: Token, body: Result<Json<NewPost>, JsonRejection>) -
 }
 
 async fn patch_post(
-    token: Token,
+    bearer: Bearer,
     Path(id): Path<String>,
-    body: Result<Json<PostPatch>, JsonRejection>,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Answer<Json<PostDetail>> {
+    let token = bearer.check().await?;
     let caller = token.needs(TokenScope::PostsWrite)?;
     let id = post_id(&id)?;
-    let Json(patch) = body?;
+    let patch: PostPatch = json_body(&headers, &body)?;
     let now = load(&token, caller, id).await?;
     let mut form = form_of(
         patch.title.unwrap_or(now.title),
@@ -343,14 +383,16 @@ async fn patch_post(
     Ok(Json(load(&token, caller, id).await?))
 }
 
-async fn publish(token: Token, Path(id): Path<String>) -> Answer<Json<PostDetail>> {
+async fn publish(bearer: Bearer, Path(id): Path<String>) -> Answer<Json<PostDetail>> {
+    let token = bearer.check().await?;
     let caller = token.needs(TokenScope::PostsPublish)?;
     let id = post_id(&id)?;
     run::step_as(&token.ctx.pool, caller, id, run::publish()).await?;
     Ok(Json(load(&token, caller, id).await?))
 }
 
-async fn unpublish(token: Token, Path(id): Path<String>) -> Answer<Json<PostDetail>> {
+async fn unpublish(bearer: Bearer, Path(id): Path<String>) -> Answer<Json<PostDetail>> {
+    let token = bearer.check().await?;
     let caller = token.needs(TokenScope::PostsPublish)?;
     let id = post_id(&id)?;
     run::step_as(&token.ctx.pool, caller, id, run::unpublish()).await?;
@@ -366,9 +408,10 @@ pub struct CommentQuery {
 }
 
 async fn list_comments(
-    token: Token,
+    bearer: Bearer,
     query: Result<Query<CommentQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Answer<Json<Page<app::domain::CommentRow>>> {
+    let token = bearer.check().await?;
     token.needs(TokenScope::CommentsModerate)?;
     let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let filter = comment_filter(q.status, None, None)?;
@@ -386,11 +429,13 @@ pub struct ModerationRequest {
 }
 
 async fn moderate(
-    token: Token,
-    body: Result<Json<ModerationRequest>, JsonRejection>,
+    bearer: Bearer,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Answer<Json<app::api::comments::ModerationOutcome>> {
+    let token = bearer.check().await?;
     let caller = token.needs(TokenScope::CommentsModerate)?;
-    let Json(req) = body?;
+    let req: ModerationRequest = json_body(&headers, &body)?;
     let selection = MatchOrIds { ids: req.ids, ..MatchOrIds::default() };
     Ok(Json(moderate_as(&token.ctx.pool, caller, &req.action, selection).await?))
 }
