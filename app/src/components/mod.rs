@@ -4,6 +4,7 @@ mod confirm;
 mod escape;
 mod options;
 mod pager;
+mod secret;
 mod sort;
 mod status;
 
@@ -11,5 +12,6 @@ pub use confirm::confirmed;
 pub use escape::{escape_html, escape_on_server};
 pub use options::options_html;
 pub use pager::Pager;
+pub use secret::OneTimeSecret;
 pub use sort::SortHeader;
 pub use status::{ErrorNotice, FieldMessage, Forbidden};

@@ -3,7 +3,7 @@
 
 use crate::{
     api::tokens::{list_tokens, CreateToken, RevokeToken, RotateToken},
-    components::{confirmed, ErrorNotice, FieldMessage},
+    components::{confirmed, ErrorNotice, FieldMessage, OneTimeSecret},
     domain::{IssuedToken, TokenScope, TokenSummary},
     error::AppError,
 };
@@ -97,20 +97,9 @@ pub fn TokensPage() -> impl IntoView {
 /// A secret just issued, with a copy button and the warning that it is shown once.
 #[component]
 fn SecretNotice(issued: IssuedToken, what: &'static str) -> impl IntoView {
-    let secret = issued.secret.clone();
-    let copied = RwSignal::new(false);
-    let copy = move |_| {
-        let _ = window().navigator().clipboard().write_text(&secret);
-        copied.set(true);
-    };
-    view! {
-        <section class="toast one-time-link" role="status">
-            <p>{format!("{what}: {} ({}). Copy the secret now: it is not shown again.", issued.token.name, issued.token.prefix)}</p>
-            <label for="token-secret" class="visually-hidden">"Token secret"</label>
-            <input id="token-secret" readonly value=issued.secret size="64"/>
-            <button type="button" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy secret" }}</button>
-        </section>
-    }
+    let t = &issued.token;
+    let message = format!("{what}: {} ({}). Copy the secret now: it is not shown again.", t.name, t.prefix);
+    view! { <OneTimeSecret message value=issued.secret id="token-secret" label="Token secret"/> }
 }
 
 #[component]

@@ -6,7 +6,7 @@ use crate::{
     api::users::{
         list_lockouts, list_users, CreateUser, Deactivate, EndUserSessions, Reactivate, ResetPassword, SetRole, Unlock,
     },
-    components::{confirmed, options_html, ErrorNotice, FieldMessage, Pager, SortHeader},
+    components::{confirmed, options_html, ErrorNotice, FieldMessage, OneTimeSecret, Pager, SortHeader},
     domain::{Lockout, OneTimeLink, Role, UserId, UserSort, UserSummary},
     error::AppError,
     pages::ActorResource,
@@ -89,21 +89,12 @@ fn Invite(invite: ServerAction<CreateUser>) -> impl IntoView {
 /// A one-time link just issued, with a copy button: it is shown once.
 #[component]
 fn LinkNotice(link: OneTimeLink, what: &'static str) -> impl IntoView {
-    let url = link.url.clone();
-    let copied = RwSignal::new(false);
-    let copy = move |_| {
-        let _ = window().navigator().clipboard().write_text(&url);
-        copied.set(true);
-    };
     let expires = link.expires_at.get(..16).unwrap_or(&link.expires_at).replace('T', " ");
-    view! {
-        <section class="toast one-time-link" role="status">
-            <p>{format!("{what} for {}. Send them this link; it works once, until {expires} UTC, and is not shown again:", link.username)}</p>
-            <label for="one-time-link" class="visually-hidden">"One-time link"</label>
-            <input id="one-time-link" readonly value=link.url size="60"/>
-            <button type="button" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
-        </section>
-    }
+    let message = format!(
+        "{what} for {}. Send them this link; it works once, until {expires} UTC, and is not shown again:",
+        link.username
+    );
+    view! { <OneTimeSecret message value=link.url id="one-time-link" label="One-time link"/> }
 }
 
 /// Search, role and status filters: a GET form that writes the URL, without JavaScript too.

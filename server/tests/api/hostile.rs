@@ -112,6 +112,11 @@ async fn hostile_text_in_every_field_renders_inert_on_every_page() {
         assert_eq!(res.status(), 401);
     }
 
+    // An API token's name (admins type it) on the tokens page and in the audit details.
+    let res =
+        app.post(&admin_c, "/admin/api/tokens/create", &[("name", &short("zqtok")), ("scopes[]", "posts:read")]).await;
+    assert_eq!(res.status(), 200, "token: {}", res.text().await.unwrap());
+
     let hostile_query = urlencode(&long("zqqry"));
     let header_user = |m: &'static str| vec![(m, Escaped)];
     let visits = vec![
@@ -182,8 +187,9 @@ async fn hostile_text_in_every_field_renders_inert_on_every_page() {
             who: "admin",
             client: &admin_c,
             path: "/admin/audit".into(),
-            shows: vec![("zqadm", Escaped), ("zqaut", Escaped), ("zqcat", Escaped)],
+            shows: vec![("zqadm", Escaped), ("zqaut", Escaped), ("zqcat", Escaped), ("zqtok", Escaped)],
         },
+        Visit { who: "admin", client: &admin_c, path: "/admin/tokens".into(), shows: vec![("zqtok", Escaped)] },
         Visit { who: "admin", client: &admin_c, path: "/admin/profile".into(), shows: header_user("zqadm") },
         Visit { who: "author", client: &author_c, path: "/admin".into(), shows: header_user("zqaut") },
         Visit {
@@ -322,7 +328,7 @@ fn the_scanner_sees_what_a_browser_would_run() {
 
 const MARKERS: &[&str] = &[
     "zqadm", "zqaut", "zqcat", "zqtag", "zqttl", "zqbdy", "zqexc", "zqseo", "zqsed", "zqlgt", "zqslg", "zqcmn",
-    "zqcmb", "zqpnn", "zqpnb", "zqeml", "zqqry", "zqnxt",
+    "zqcmb", "zqpnn", "zqpnb", "zqeml", "zqqry", "zqnxt", "zqtok",
 ];
 
 fn as_refs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
