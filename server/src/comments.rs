@@ -3,7 +3,7 @@
 //! storing anything.
 
 use app::{
-    domain::{MAX_COMMENT_BODY, MAX_COMMENT_EMAIL, MAX_COMMENT_NAME},
+    domain::{has_control_chars, MAX_COMMENT_BODY, MAX_COMMENT_EMAIL, MAX_COMMENT_NAME},
     ssr::{comments, settings, AppContext, ClientIp},
 };
 use axum::{
@@ -83,6 +83,12 @@ async fn accept(ctx: &AppContext, slug: &str, ip: Option<std::net::IpAddr>, form
         return Err(Refusal(
             StatusCode::UNPROCESSABLE_ENTITY,
             "That email address does not look right (it is optional).",
+        ));
+    }
+    if has_control_chars(name, false) || has_control_chars(email, false) || has_control_chars(body, true) {
+        return Err(Refusal(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Please remove the control characters from your comment.",
         ));
     }
     if body.is_empty() || body.chars().count() > MAX_COMMENT_BODY {

@@ -19,7 +19,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   test                format check, clippy, unit + integration tests on SQLite,
                       the integration suite again on a throw-away PostgreSQL,
                       release build, end-to-end tests in headless Chromium,
-                      deployment checks (nginx, gixy, systemd)
+                      the REST API's contract (schemathesis), deployment checks (nginx, gixy, systemd)
   e2e [--debug]       only the build and the end-to-end tests (debug: faster build)";
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -89,7 +89,14 @@ fn test() -> Result<()> {
         .env("INKWARDEN_TEST_POSTGRES", &cluster.url))?;
     drop(cluster);
     e2e(true)?;
+    contract(&target_dir().join("release").join(OUTPUT_NAME))?;
     deploy_checks(&target_dir().join("release").join(OUTPUT_NAME), &target_dir().join("site"))
+}
+
+/// `end2end/contract.sh`: schemathesis against the REST API's OpenAPI document on the binary.
+fn contract(bin: &Path) -> Result<()> {
+    let bin = fs::canonicalize(bin).with_context(|| format!("no binary at {}", bin.display()))?;
+    sh(Command::new("bash").arg("end2end/contract.sh").env("INKWARDEN_BIN", bin))
 }
 
 /// `deploy/test.sh` on the release build: gixy on the nginx config, a real nginx (running a test

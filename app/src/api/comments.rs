@@ -12,6 +12,7 @@ pub const MAX_IDS: usize = 1_000;
 
 /// What a moderation did: rows changed, and rows skipped (already in that state, or gone).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ModerationOutcome {
     pub changed: usize,
     pub skipped: usize,

@@ -5,12 +5,14 @@ use serde::{Deserialize, Serialize};
 use super::{Page, PostId, Timestamp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 pub struct CommentId(pub i64);
 
 /// Moderation state of a comment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "lowercase"))]
 pub enum CommentStatus {
@@ -49,6 +51,8 @@ impl CommentStatus {
 
 /// What a moderator can do to comments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// The API takes the lowercase name (`Moderation::parse`), and its document says so.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(rename_all = "lowercase"))]
 pub enum Moderation {
     Approve,
     Reject,
@@ -85,6 +89,7 @@ impl Moderation {
 
 /// A comment in the moderation queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CommentRow {
     pub id: CommentId,

@@ -22,8 +22,16 @@ pub use user::*;
 
 use serde::{Deserialize, Serialize};
 
+/// Whether `text` holds control characters: none at all on one line (`multiline` false), only
+/// tab, line feed and carriage return in a text area. A NUL would also fail on PostgreSQL,
+/// whose `text` cannot store it.
+pub fn has_control_chars(text: &str, multiline: bool) -> bool {
+    text.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r')))
+}
+
 /// A page of rows plus the total count of rows matching the same filter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub rows: Vec<T>,
     pub total: i64,

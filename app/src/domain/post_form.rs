@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use super::{is_slug, slugify, MAX_BODY, MAX_EXCERPT, MAX_SEO_DESCRIPTION, MAX_SEO_TITLE, MAX_TITLE};
+use super::{
+    has_control_chars, is_slug, slugify, MAX_BODY, MAX_EXCERPT, MAX_SEO_DESCRIPTION, MAX_SEO_TITLE, MAX_TITLE,
+};
 
 /// The fields of the post form, exactly as a browser sends them (all text), so that the
 /// server can answer every bad value with a message on its field. Any other field (say
@@ -53,16 +55,20 @@ impl PostForm {
         if !is_slug(&slug) {
             fail("slug", "Use lowercase letters, digits and single dashes.".into());
         }
-        let lengths = [
-            ("title", &self.title, MAX_TITLE),
-            ("body", &self.body, MAX_BODY),
-            ("excerpt", &self.excerpt, MAX_EXCERPT),
-            ("seo_title", &self.seo_title, MAX_SEO_TITLE),
-            ("seo_description", &self.seo_description, MAX_SEO_DESCRIPTION),
+        // (field, value, most characters, whether line breaks are allowed)
+        let texts = [
+            ("title", &self.title, MAX_TITLE, false),
+            ("body", &self.body, MAX_BODY, true),
+            ("excerpt", &self.excerpt, MAX_EXCERPT, true),
+            ("seo_title", &self.seo_title, MAX_SEO_TITLE, false),
+            ("seo_description", &self.seo_description, MAX_SEO_DESCRIPTION, true),
         ];
-        for (field, value, max) in lengths {
+        for (field, value, max, multiline) in texts {
             if value.chars().count() > max {
                 fail(field, format!("At most {max} characters."));
+            } else if has_control_chars(value, multiline) {
+                let what = if multiline { "Control characters" } else { "Line breaks and control characters" };
+                fail(field, format!("{what} are not allowed here."));
             }
         }
         let category_id = match self.category_id.trim() {
@@ -128,6 +134,15 @@ mod form_tests {
         };
         let fields: Vec<_> = f.validate().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["title", "slug", "category_id", "tags"]);
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_stay_in_text_areas() {
+        let f = PostForm { title: "A\nB".into(), body: "one\r\n\ttwo\0".into(), excerpt: "a\nb".into(), ..form() };
+        let fields: Vec<_> = f.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["title", "body"]);
+        let f = PostForm { body: "one\r\n\ttwo".into(), excerpt: "a\nb".into(), ..form() };
+        assert!(f.validate().is_ok());
     }
 
     #[test]

@@ -128,7 +128,7 @@ impl SettingsForm {
         for (field, value, max) in texts {
             if value.chars().count() > max {
                 fail(field, format!("At most {max} characters."));
-            } else if value.chars().any(char::is_control) {
+            } else if super::has_control_chars(value, false) {
                 fail(field, "Line breaks and control characters are not allowed here.".into());
             }
         }

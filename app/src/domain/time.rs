@@ -7,6 +7,11 @@ use std::{fmt, ops::Deref};
 /// (SQLite stores it; PostgreSQL's `timestamptz` is formatted to it when read), so pages and
 /// the client never see a difference. Ordering the text orders the moments.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, format = DateTime, example = "2026-12-01T09:30:00.000Z")
+)]
 #[serde(transparent)]
 pub struct Timestamp(pub String);
 

@@ -107,7 +107,7 @@ pub fn token_name_problem(name: &str) -> Option<&'static str> {
         Some("A token needs a name.")
     } else if name.chars().count() > MAX_TOKEN_NAME {
         Some("At most 80 characters.")
-    } else if name.chars().any(char::is_control) {
+    } else if super::has_control_chars(name, false) {
         Some("Control characters are not allowed here.")
     } else {
         None

@@ -65,15 +65,21 @@ fn client() -> Client {
     Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_on_one_postgresql_share_sessions_decisions_and_work() {
+/// A fresh, migrated database on the test PostgreSQL, or `None` (the test is skipped) without one.
+async fn shared_database() -> Option<(String, Pool)> {
     if std::env::var("INKWARDEN_TEST_POSTGRES").map_or(true, |v| v.is_empty()) {
         eprintln!("skipped: set INKWARDEN_TEST_POSTGRES to run two instances on one PostgreSQL");
-        return;
+        return None;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let url = crate::helpers::database_url(dir.path()).await;
-    server::startup::migrate(&server::startup::connect(&url, 2).await.unwrap()).await.unwrap();
+    let url = crate::helpers::database_url(&std::env::temp_dir()).await; // a new database; no folder used
+    let pool = server::startup::connect(&url, 2).await.unwrap();
+    server::startup::migrate(&pool).await.unwrap();
+    Some((url, pool))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgresql_share_sessions_decisions_and_work() {
+    let Some((url, _pool)) = shared_database().await else { return };
     // 12,500 reader comments, of which 10,000 pending.
     let staff = seed(&url, 12_500);
     let pool = server::startup::connect(&url, 4).await.unwrap();
@@ -181,4 +187,28 @@ async fn two_instances_on_one_postgresql_share_sessions_decisions_and_work() {
     assert_eq!(int(&pool, "select count(*) from comment_states where status = 'pending'").await, 0);
     assert_eq!(int(&pool, "select count(*) from comments").await, 12_500, "nothing lost");
     assert_eq!(int(&pool, "select count(*) from audit_events where action = 'comments.moderated'").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tokens_rate_limit_holds_across_two_instances() {
+    use app::{domain::Role, ssr::accounts::By};
+    let Some((url, pool)) = shared_database().await else { return };
+    let owner = app::ssr::accounts::create(&pool, By::Cli, "owner", Role::Admin, None).await.unwrap();
+    let issued =
+        app::ssr::tokens::create(&pool, By::Cli, owner.id, "shared", &["posts:read".into()], None).await.unwrap();
+    let limit = ["--api-rate-limit", "4", "--db-max-connections", "4"];
+    let (a, b) = (Instance(Served::start(&url, &limit)), Instance(Served::start(&url, &limit)));
+    // The count is per minute: start well inside one, so all six requests share it.
+    let second = time::OffsetDateTime::now_utc().second();
+    if second >= 45 {
+        tokio::time::sleep(Duration::from_secs(u64::from(61 - second))).await;
+    }
+    let client = Client::new();
+    let mut statuses = vec![];
+    for instance in [&a, &b, &a, &b, &a, &b] {
+        let res =
+            client.get(format!("{}/api/v1/posts", instance.base())).bearer_auth(&issued.secret).send().await.unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 429, 429], "four a minute in all, whichever instance answers");
 }

@@ -180,6 +180,15 @@ async fn malformed_bodies_are_clear_4xx_problems_and_change_nothing() {
             Some("action"),
         ),
         (api(&app, reqwest::Method::GET, "/api/v1/nothing", Some(&secret)), 404, None),
+        // Control characters (a NUL cannot even be stored on PostgreSQL) and line breaks in a title.
+        (post(r#"{"title":"a\u0000b","body":"y"}"#.into(), "application/json"), 422, Some("title")),
+        (post(r#"{"title":"Two\nlines","body":"y"}"#.into(), "application/json"), 422, Some("title")),
+        (post(r#"{"title":"x","body":"bell \u0007"}"#.into(), "application/json"), 422, Some("body")),
+        (api(&app, reqwest::Method::GET, "/api/v1/posts?q=a%00b", Some(&secret)), 422, Some("q")),
+        // Paging and filters out of range are named, not silently replaced.
+        (api(&app, reqwest::Method::GET, "/api/v1/posts?page=0", Some(&secret)), 422, Some("page")),
+        (api(&app, reqwest::Method::GET, "/api/v1/posts?per_page=101", Some(&secret)), 422, Some("per_page")),
+        (api(&app, reqwest::Method::GET, "/api/v1/comments?status=", Some(&secret)), 422, Some("status")),
     ];
     for (n, (req, expected, field)) in cases.into_iter().enumerate() {
         let res = req.send().await.unwrap();
@@ -281,4 +290,38 @@ async fn comments_are_listed_and_moderated_with_one_audit_event_by_the_token() {
         app.texts("select actor_label from audit_events where action = 'comments.moderated'").await,
         [format!("token #{id} (Script)")]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_is_served_without_a_token_and_describes_every_operation() {
+    let app = TestApp::spawn().await;
+    let res = api(&app, reqwest::Method::GET, "/api/v1/openapi.json", None).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let doc: Value = res.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    let mut operations: Vec<String> = paths
+        .iter()
+        .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |m| format!("{} {path}", m.to_uppercase())))
+        .collect();
+    operations.sort();
+    assert_eq!(
+        operations,
+        [
+            "GET /api/v1/comments",
+            "GET /api/v1/posts",
+            "GET /api/v1/posts/{id}",
+            "PATCH /api/v1/posts/{id}",
+            "POST /api/v1/comments/moderate",
+            "POST /api/v1/posts",
+            "POST /api/v1/posts/{id}/publish",
+            "POST /api/v1/posts/{id}/unpublish",
+        ]
+    );
+    // The problem type every error answer points at is the one the API sends.
+    let problem = &doc["components"]["schemas"]["Problem"]["properties"];
+    for field in ["type", "title", "status", "detail", "errors"] {
+        assert!(problem[field].is_object(), "Problem.{field}");
+    }
 }

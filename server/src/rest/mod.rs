@@ -8,7 +8,7 @@ use app::{
         comments::{filter as comment_filter, moderate_as, MatchOrIds},
         posts::{edit::shared, workflow::run},
     },
-    domain::{Page, PostDetail, PostFilter, PostForm, PostId, PostRow, TokenScope},
+    domain::{has_control_chars, CommentRow, Page, PostDetail, PostFilter, PostForm, PostId, PostRow, TokenScope},
     error::AppError,
     policy::{post_scope, token_allows, PostAction},
     ssr::{audit::Caller, comments, posts, tokens, AppContext, ClientIp},
@@ -22,6 +22,9 @@ use axum::{
     Extension, Json, Router,
 };
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+mod openapi;
 
 /// The routes, given the app's context.
 pub fn routes<S: Clone + Send + Sync + 'static>(ctx: AppContext) -> Router<S> {
@@ -32,6 +35,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(ctx: AppContext) -> Router<S> {
         .route("/api/v1/posts/{id}/unpublish", post(unpublish))
         .route("/api/v1/comments", get(list_comments))
         .route("/api/v1/comments/moderate", post(moderate))
+        .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/{*rest}", axum::routing::any(|| async { Problem::from(AppError::NotFound) }))
         .layer(Extension(ctx))
 }
@@ -41,13 +45,21 @@ pub fn routes<S: Clone + Send + Sync + 'static>(ctx: AppContext) -> Router<S> {
 #[derive(Debug)]
 pub struct Problem(Box<ProblemBody>);
 
-#[derive(Debug, Serialize)]
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Problem)]
 pub struct ProblemBody {
+    /// A stable identifier of the kind of problem, e.g. `/api/v1/problems/validation`.
     #[serde(rename = "type")]
     kind: &'static str,
+    /// A short summary of the kind of problem.
     title: &'static str,
+    /// The HTTP status code.
+    #[schema(minimum = 400, maximum = 599)]
     status: u16,
+    /// What went wrong with this request, for people.
     detail: String,
+    /// The failing fields of a validation problem.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<app::error::FieldError>,
     #[serde(skip)]
@@ -238,13 +250,40 @@ fn json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, bytes: &Bytes)
     Json::<T>::from_bytes(bytes).map(|Json(t)| t).map_err(Problem::from)
 }
 
-#[derive(Debug, Deserialize)]
+/// Most rows one page of a list may hold.
+const MAX_PER_PAGE: i64 = 100;
+/// Longest search text.
+const MAX_QUERY: usize = 200;
+
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only posts in this state.
+    #[param(value_type = Option<app::domain::PostStatus>)]
     status: Option<String>,
+    /// Text to find in titles (case-insensitive).
+    #[param(max_length = 200, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     q: Option<String>,
+    /// The page, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<i64>,
+    /// Rows per page (default 25).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<i64>,
+}
+
+/// The page and page size of a list, checked: 422 on the field when out of range.
+fn paging(page: Option<i64>, per_page: Option<i64>) -> Answer<(i64, i64)> {
+    let page = page.unwrap_or(1);
+    if !(1..=1_000_000).contains(&page) {
+        return Err(AppError::invalid("page", "Pages count from 1.").into());
+    }
+    let per_page = per_page.unwrap_or(app::api::PAGE_SIZES[0]);
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(AppError::invalid("per_page", format!("Between 1 and {MAX_PER_PAGE} rows a page.")).into());
+    }
+    Ok((page, per_page))
 }
 
 /// A path id: a positive integer, else 404 like a missing post.
@@ -252,6 +291,13 @@ fn post_id(raw: &str) -> Answer<PostId> {
     raw.parse::<i64>().ok().filter(|n| *n > 0).map(PostId).ok_or_else(|| AppError::NotFound.into())
 }
 
+#[utoipa::path(get, path = "/api/v1/posts", tag = "posts", params(ListQuery),
+    security(("token" = ["posts:read"])),
+    responses(
+        (status = 200, description = "A page of the posts the token's owner may see, most recently changed first.", body = Page<PostRow>),
+        (status = 422, description = "A filter or the paging is out of range.", body = ProblemBody, content_type = "application/problem+json"),
+    ))]
+/// List posts.
 async fn list_posts(
     bearer: Bearer,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
@@ -263,8 +309,11 @@ async fn list_posts(
     if let Some(s) = q.status.as_deref().filter(|s| app::domain::PostStatus::parse(s).is_none()) {
         return Err(AppError::invalid("status", format!("Unknown status `{s}`: draft, review or published.")).into());
     }
+    if q.q.as_deref().is_some_and(|t| t.chars().count() > MAX_QUERY || has_control_chars(t, false)) {
+        return Err(AppError::invalid("q", format!("At most {MAX_QUERY} characters on one line.")).into());
+    }
+    let (page, per_page) = paging(q.page, q.per_page)?;
     let filter = PostFilter { q: q.q, status: q.status, ..PostFilter::default() };
-    let (page, per_page) = app::api::paging(q.page, q.per_page);
     Ok(Json(posts::list(&token.ctx.pool, scope, &filter, page, per_page).await.map_err(AppError::from)?))
 }
 
@@ -274,41 +323,65 @@ async fn load(token: &Token, caller: &Caller, id: PostId) -> Answer<PostDetail> 
     Ok(posts::get(&mut conn, scope, id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?)
 }
 
+#[utoipa::path(get, path = "/api/v1/posts/{id}", tag = "posts", params(("id" = i64, Path, description = "The post's id.", minimum = 1)),
+    security(("token" = ["posts:read"])),
+    responses(
+        (status = 200, description = "The post.", body = PostDetail),
+        (status = 404, description = "No such post, or not one the token's owner may see.", body = ProblemBody, content_type = "application/problem+json"),
+    ))]
+/// Read one post.
 async fn get_post(bearer: Bearer, Path(id): Path<String>) -> Answer<Json<PostDetail>> {
     let token = bearer.check().await?;
     let caller = token.needs(TokenScope::PostsRead)?;
     Ok(Json(load(&token, caller, post_id(&id)?).await?))
 }
 
-/// The body of `POST /api/v1/posts`.
-#[derive(Debug, Deserialize)]
+/// The body of `POST /api/v1/posts`. The post starts as a draft by the token's owner.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPost {
+    /// One line; a post needs a title.
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     title: String,
+    /// Markdown.
+    #[schema(max_length = 200000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$")]
     body: String,
+    /// Lowercase letters, digits and single dashes; made from the title when absent.
     #[serde(default)]
+    #[schema(max_length = 120, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     slug: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 1000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$")]
     excerpt: Option<String>,
+    /// One of the site's categories.
     #[serde(default)]
     category_id: Option<i64>,
+    /// Some of the site's tags.
     #[serde(default)]
     tag_ids: Option<Vec<i64>>,
 }
 
-/// The body of `PATCH /api/v1/posts/{id}`: only the fields to change.
-#[derive(Debug, Default, Deserialize)]
+/// The body of `PATCH /api/v1/posts/{id}`: only the fields to change (a field that is absent or
+/// `null` keeps its value, except `category_id`, where `null` removes the category).
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostPatch {
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     title: Option<String>,
+    #[schema(max_length = 200000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$")]
     body: Option<String>,
+    #[schema(max_length = 120, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     slug: Option<String>,
+    #[schema(max_length = 1000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$")]
     excerpt: Option<String>,
     /// `null` removes the category.
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<i64>)]
     category_id: Option<Option<i64>>,
     tag_ids: Option<Vec<i64>>,
+    #[schema(max_length = 120, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     seo_title: Option<String>,
+    #[schema(max_length = 320, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$")]
     seo_description: Option<String>,
 }
 
@@ -340,6 +413,15 @@ fn form_of(
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/posts", tag = "posts", request_body = NewPost,
+    security(("token" = ["posts:write"])),
+    responses(
+        (status = 201, description = "The new draft.", body = PostDetail,
+            headers(("Location" = String, description = "The post's URL in this API."))),
+        (status = 409, description = "The slug is taken by another post.", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid; `errors` names it.", body = ProblemBody, content_type = "application/problem+json"),
+    ))]
+/// Create a draft.
 async fn create_post(bearer: Bearer, headers: HeaderMap, body: Bytes) -> Answer<Response> {
     let token = bearer.check().await?;
     let caller = token.needs(TokenScope::PostsWrite)?;
@@ -358,6 +440,15 @@ async fn create_post(bearer: Bearer, headers: HeaderMap, body: Bytes) -> Answer<
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(post)).into_response())
 }
 
+#[utoipa::path(patch, path = "/api/v1/posts/{id}", tag = "posts", params(("id" = i64, Path, description = "The post's id.", minimum = 1)), request_body = PostPatch,
+    security(("token" = ["posts:write"])),
+    responses(
+        (status = 200, description = "The post after the change.", body = PostDetail),
+        (status = 404, description = "No such post, or not one the token's owner may edit.", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken by another post.", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid; `errors` names it.", body = ProblemBody, content_type = "application/problem+json"),
+    ))]
+/// Edit a post.
 async fn patch_post(
     bearer: Bearer,
     Path(id): Path<String>,
@@ -383,6 +474,14 @@ async fn patch_post(
     Ok(Json(load(&token, caller, id).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/posts/{id}/publish", tag = "posts", params(("id" = i64, Path, description = "The post's id.", minimum = 1)),
+    security(("token" = ["posts:publish"])),
+    responses(
+        (status = 200, description = "The post after the change.", body = PostDetail),
+        (status = 404, description = "No such post, or not one the token's owner may publish.", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The post is not in a state this step starts from.", body = ProblemBody, content_type = "application/problem+json"),
+    ))]
+/// Publish a post now.
 async fn publish(bearer: Bearer, Path(id): Path<String>) -> Answer<Json<PostDetail>> {
     let token = bearer.check().await?;
     let caller = token.needs(TokenScope::PostsPublish)?;
@@ -391,6 +490,14 @@ async fn publish(bearer: Bearer, Path(id): Path<String>) -> Answer<Json<PostDeta
     Ok(Json(load(&token, caller, id).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/posts/{id}/unpublish", tag = "posts", params(("id" = i64, Path, description = "The post's id.", minimum = 1)),
+    security(("token" = ["posts:publish"])),
+    responses(
+        (status = 200, description = "The post after the change.", body = PostDetail),
+        (status = 404, description = "No such post, or not one the token's owner may publish.", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The post is not in a state this step starts from.", body = ProblemBody, content_type = "application/problem+json"),
+    ))]
+/// Take a published post back to draft.
 async fn unpublish(bearer: Bearer, Path(id): Path<String>) -> Answer<Json<PostDetail>> {
     let token = bearer.check().await?;
     let caller = token.needs(TokenScope::PostsPublish)?;
@@ -399,35 +506,65 @@ async fn unpublish(bearer: Bearer, Path(id): Path<String>) -> Answer<Json<PostDe
     Ok(Json(load(&token, caller, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct CommentQuery {
+    /// Only comments in this state (all of them when absent).
+    #[param(value_type = Option<app::domain::CommentStatus>)]
     status: Option<String>,
+    /// The page, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<i64>,
+    /// Rows per page (default 25).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<i64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/comments", tag = "comments", params(CommentQuery),
+    security(("token" = ["comments:moderate"])),
+    responses(
+        (status = 200, description = "A page of comments, newest first.", body = Page<CommentRow>),
+        (status = 422, description = "The status or the paging is out of range.", body = ProblemBody, content_type = "application/problem+json"),
+    ))]
+/// List comments for moderation.
 async fn list_comments(
     bearer: Bearer,
     query: Result<Query<CommentQuery>, axum::extract::rejection::QueryRejection>,
-) -> Answer<Json<Page<app::domain::CommentRow>>> {
+) -> Answer<Json<Page<CommentRow>>> {
     let token = bearer.check().await?;
     token.needs(TokenScope::CommentsModerate)?;
     let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    if let Some(s) = q.status.as_deref().filter(|s| app::domain::CommentStatus::parse(s).is_none()) {
+        return Err(
+            AppError::invalid("status", format!("Unknown status `{s}`: pending, approved, rejected or spam.")).into()
+        );
+    }
+    let (page, per_page) = paging(q.page, q.per_page)?;
     let filter = comment_filter(q.status, None, None)?;
-    let (page, per_page) = app::api::paging(q.page, q.per_page);
     let queue = comments::list(&token.ctx.pool, &filter, true, page, per_page).await.map_err(AppError::from)?;
     Ok(Json(queue.page))
 }
 
 /// The body of `POST /api/v1/comments/moderate`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModerationRequest {
+    /// What to do with the comments.
+    #[schema(value_type = app::domain::Moderation)]
     action: String,
+    /// The comments, at most 1,000.
+    #[schema(max_items = 1000)]
     ids: Vec<i64>,
 }
 
+#[utoipa::path(post, path = "/api/v1/comments/moderate", tag = "comments", request_body = ModerationRequest,
+    security(("token" = ["comments:moderate"])),
+    responses(
+        (status = 200, description = "How many comments changed, and how many were skipped (already so, or gone).", body = app::api::comments::ModerationOutcome),
+        (status = 422, description = "Unknown action, or too many ids.", body = ProblemBody, content_type = "application/problem+json"),
+    ))]
+/// Moderate comments in one transaction, audited as one event.
 async fn moderate(
     bearer: Bearer,
     headers: HeaderMap,
