@@ -106,12 +106,22 @@ fn MarkdownBody(initial: String, #[prop(into)] error: Signal<Option<AppError>>) 
         }
         let handle = set_timeout_with_handle(
             move || {
-                preview.dispatch(PreviewMarkdown { body: body.get_untracked() });
+                // Saving navigates away: by then the field may be gone with its page.
+                if let Some(body) = body.try_get_untracked() {
+                    preview.dispatch(PreviewMarkdown { body });
+                }
             },
             Duration::from_millis(350),
         );
         timer.set_value(handle.ok());
     };
+    // A preview still pending when the page goes (type, then save at once) is cancelled:
+    // its closure would otherwise run against a disposed page.
+    on_cleanup(move || {
+        if let Some(Some(handle)) = timer.try_get_value() {
+            handle.clear();
+        }
+    });
     // Effects run only in the browser: render the first preview once hydrated.
     Effect::new(move |_| {
         preview.dispatch(PreviewMarkdown { body: body.get_untracked() });
