@@ -330,10 +330,14 @@ check_nginx() {
   expect "POST /posts/no-such-post/comments: the app's answer" '[0-9]+' app "${other[@]}" "${post[@]}" \
     -d 'name=a&body=b' "$base/posts/no-such-post/comments"
   [ "$code" != 401 ] || fail "POST /posts/…/comments answered 401" "$(answer)"
-  expect "GET /pkg/inkwarden.js: 200" 200 app "${other[@]}" "$base/pkg/inkwarden.js"
-  header cache-control | grep -q 'max-age=31536000' || fail "/pkg/ lacks the long Cache-Control" "$(answer)"
+  local script
+  script=$(cd "$site/pkg" && ls inkwarden-*.js) || fail "no content-named script in $site/pkg"
+  expect "GET /pkg/$script (brotli accepted): 200" 200 app "${other[@]}" -H 'Accept-Encoding: gzip, br' "$base/pkg/$script"
+  header cache-control | grep -q 'max-age=31536000, immutable' || fail "/pkg/ lacks the long Cache-Control" "$(answer)"
+  [ "$(header content-encoding)" = br ] || fail "/pkg/ did not send the brotli form" "$(answer)"
+  header vary | grep -qi 'accept-encoding' || fail "/pkg/ lacks Vary: Accept-Encoding" "$(answer)"
   [ -n "$(header strict-transport-security)" ] || fail "/pkg/ lacks Strict-Transport-Security" "$(answer)"
-  pass "/pkg/: Cache-Control $(header cache-control); HSTS kept" "$(now_ms)"
+  pass "/pkg/: Cache-Control $(header cache-control), brotli, Vary; HSTS kept" "$(now_ms)"
 
   echo "-- body limits (nginx's match the app's)"
   head -c $((64 * 1024)) /dev/zero | tr '\0' a > "$tmp/64k"

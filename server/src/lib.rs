@@ -2,6 +2,7 @@
 //! command line. `main.rs` only parses arguments and calls in here, so tests can build the
 //! same application on port 0.
 
+pub mod assets;
 pub mod backup;
 pub mod cli;
 pub mod comments;

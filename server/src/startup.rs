@@ -124,7 +124,7 @@ pub fn session_cookie_name(insecure: bool) -> &'static str {
 
 pub fn build_router(pool: Pool, settings: &Settings) -> Router {
     let leptos_options = LeptosOptions::builder()
-        .output_name("inkwarden")
+        .output_name(crate::assets::name(&settings.site_root))
         .site_root(settings.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(settings.addr)
@@ -170,6 +170,7 @@ pub fn build_router(pool: Pool, settings: &Settings) -> Router {
         // the longest post the editor allows.
         .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(security::limit_body))
+        .layer(middleware::from_fn(crate::assets::caching))
         .layer(middleware::from_fn_with_state(!config.insecure_cookies, security::security_headers))
         .with_state(leptos_options)
 }
@@ -186,7 +187,7 @@ impl Application {
     /// Migrate, bind `settings.addr` (port 0 picks a free port) and build the router.
     pub async fn build(pool: Pool, settings: Settings) -> anyhow::Result<Self> {
         migrate(&pool).await?;
-        app::ssr::password::warm_up().await;
+        app::ssr::password::warm_up().await.map_err(|e| anyhow::anyhow!("cannot start password hashing: {e}"))?;
         let listener =
             TcpListener::bind(settings.addr).await.with_context(|| format!("cannot listen on {}", settings.addr))?;
         let settings = Settings { addr: listener.local_addr()?, ..settings };

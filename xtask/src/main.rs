@@ -150,6 +150,12 @@ fn build_site(release: bool) -> Result<()> {
     let wasm = target_dir().join(WASM_TARGET).join(profile_dir).join("frontend.wasm");
     let site = target_dir().join("site");
     let pkg = site.join("pkg");
+    // Only this build's files: the server takes the asset name from the one script in `pkg/`.
+    if pkg.exists() {
+        fs::remove_dir_all(&pkg)?;
+    }
+    let staging = target_dir().join("site-staging");
+    fs::create_dir_all(&staging)?;
     fs::create_dir_all(&pkg)?;
     eprintln!("+ wasm-bindgen {}", wasm.display());
     wasm_bindgen_cli_support::Bindgen::new()
@@ -157,13 +163,42 @@ fn build_site(release: bool) -> Result<()> {
         .out_name(OUTPUT_NAME)
         .web(true)?
         .typescript(false)
-        .generate(&pkg)
+        .generate(&staging)
         .context("wasm-bindgen failed")?;
     if release {
-        optimise_wasm(&pkg.join(format!("{OUTPUT_NAME}_bg.wasm")))?;
+        optimise_wasm(&staging.join(format!("{OUTPUT_NAME}_bg.wasm")))?;
     }
-    fs::copy("style/main.css", pkg.join(format!("{OUTPUT_NAME}.css"))).context("style/main.css")?;
+    fs::copy("style/main.css", staging.join(format!("{OUTPUT_NAME}.css"))).context("style/main.css")?;
+    publish_assets(&staging, &pkg)?;
     copy_dir(Path::new("public"), &site)
+}
+
+/// The script, the module and the stylesheet under one content-hashed name
+/// (`inkwarden-<16 hex>.js`, `…_bg.wasm`, `….css`), so that they can be cached for good, each
+/// beside its brotli and gzip forms, which the server sends to browsers that accept them.
+fn publish_assets(staging: &Path, pkg: &Path) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    use std::io::Write;
+    let files = [".js", "_bg.wasm", ".css"].map(|suffix| (suffix, staging.join(format!("{OUTPUT_NAME}{suffix}"))));
+    let mut digest = Sha256::new();
+    for (_, path) in &files {
+        digest.update(fs::read(path).with_context(|| format!("{}", path.display()))?);
+    }
+    let hash: String = digest.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    for (suffix, path) in &files {
+        let bytes = fs::read(path)?;
+        let name = format!("{OUTPUT_NAME}-{hash}{suffix}");
+        fs::write(pkg.join(&name), &bytes)?;
+        let mut br = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 24, ..Default::default() };
+        brotli::BrotliCompress(&mut bytes.as_slice(), &mut br, &params)?;
+        fs::write(pkg.join(format!("{name}.br")), &br)?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&bytes)?;
+        fs::write(pkg.join(format!("{name}.gz")), gz.finish()?)?;
+        eprintln!("  {name}: {} B, brotli {} B", bytes.len(), br.len());
+    }
+    Ok(())
 }
 
 fn optimise_wasm(wasm: &Path) -> Result<()> {

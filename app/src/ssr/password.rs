@@ -1,22 +1,28 @@
-//! argon2id password hashing, always on the blocking pool so a login flood never stalls the
-//! async executor.
+//! argon2id password hashing on its own threads, so a login flood never stalls the async
+//! executor and its memory stays put.
+//!
+//! Each of the [`SLOTS`] hashing threads keeps one argon2 working memory (19 MiB at OWASP's
+//! parameters) for its whole life. Allocating it per hash on the blocking pool cost far more:
+//! the allocator kept a 19 MiB arena for every pool thread that ever hashed, and pool threads
+//! come and go, so a login flood left hundreds of MiB behind.
 
 use crate::error::AppError;
 use argon2::{
-    password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier},
-    Algorithm, Argon2, Params, Version,
+    password_hash::phc::{Output, ParamsString, PasswordHash, Salt},
+    Algorithm, Argon2, Block, Params, Version,
 };
 use std::{
     collections::HashMap,
     net::IpAddr,
-    sync::{Mutex, OnceLock},
+    sync::{mpsc, Arc, Mutex, OnceLock},
     time::Duration,
 };
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-/// At most this many argon2 computations at once (19 MiB each): other requests keep their CPU
-/// and the memory stays bounded.
-static HASHING: Semaphore = Semaphore::const_new(2);
+/// Hashing threads, and so argon2 computations at once (19 MiB each): other requests keep
+/// their CPU and the memory stays bounded.
+const SLOTS: usize = 2;
+static HASHING: Semaphore = Semaphore::const_new(SLOTS);
 /// At most this many requests wait for a hashing slot. A flood beyond it is refused at once
 /// (503 with `Retry-After`) instead of queueing without bound, so a real sign-in or password
 /// change waits behind a handful of others, never behind hundreds.
@@ -90,16 +96,102 @@ async fn slot() -> Result<SemaphorePermit<'static>, AppError> {
     }
 }
 
-/// OWASP's argon2id parameters: 19 MiB, 2 passes, 1 lane.
-fn hasher() -> Argon2<'static> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::DEFAULT)
+/// argon2's working memory, kept by a hashing thread from one job to the next.
+#[derive(Default)]
+struct Memory(Vec<Block>);
+
+type Job = Box<dyn FnOnce(&mut Memory) + Send>;
+
+impl Memory {
+    /// Hash `password` with `salt` under these settings (a new hash, or the recomputation of a
+    /// stored one), in this memory; `None` when the settings cannot be used.
+    fn hash(
+        &mut self,
+        algorithm: Algorithm,
+        version: Version,
+        params: Params,
+        password: &[u8],
+        salt: Salt,
+    ) -> Option<PasswordHash> {
+        let blocks = params.block_count();
+        if self.0.len() < blocks {
+            self.0.resize(blocks, Block::default());
+        }
+        let mut out = [0u8; Output::MAX_LENGTH];
+        let out = &mut out[..params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)];
+        let argon2 = Argon2::new(algorithm, version, params.clone());
+        argon2.hash_password_into_with_memory(password, salt.as_ref(), out, &mut self.0[..blocks]).ok()?;
+        Some(PasswordHash {
+            algorithm: algorithm.ident(),
+            version: Some(version.into()),
+            params: ParamsString::try_from(&params).ok()?,
+            salt: Some(salt),
+            hash: Some(Output::new(out).ok()?),
+        })
+    }
+
+    /// A new hash at OWASP's argon2id parameters (19 MiB, 2 passes, 1 lane), random salt.
+    fn hash_new(&mut self, password: &[u8]) -> Result<String, AppError> {
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|e| AppError::internal("salt", e))?;
+        let salt = Salt::new(&salt).map_err(|e| AppError::internal("salt", e))?;
+        self.hash(Algorithm::Argon2id, Version::V0x13, Params::DEFAULT, password, salt)
+            .map(|h| h.to_string())
+            .ok_or_else(|| AppError::internal("hash password", "argon2 refused its default parameters"))
+    }
+
+    /// Whether `password` is the one `stored` was made from (under the stored settings; the
+    /// outputs compared in constant time).
+    fn matches(&mut self, password: &[u8], stored: &PasswordHash) -> bool {
+        let (Some(salt), Some(expected)) = (stored.salt, stored.hash.as_ref()) else { return false };
+        let settings = (
+            Algorithm::try_from(stored.algorithm.as_str()),
+            stored.version.map_or(Ok(Version::default()), Version::try_from),
+            Params::try_from(stored),
+        );
+        let (Ok(algorithm), Ok(version), Ok(params)) = settings else { return false };
+        self.hash(algorithm, version, params, password, salt)
+            .is_some_and(|computed| computed.hash.as_ref().is_some_and(|c| c == expected))
+    }
 }
 
-fn hash_blocking(password: &str) -> Result<String, AppError> {
-    hasher()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::internal("hash password", e))
+/// Run `work` on a hashing thread, with that thread's memory. The threads start on first use
+/// and share one queue; the [`HASHING`] semaphore keeps at most [`SLOTS`] jobs in it.
+async fn on_hashing_thread<T: Send + 'static>(
+    work: impl FnOnce(&mut Memory) -> T + Send + 'static,
+) -> Result<T, AppError> {
+    static QUEUE: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
+    let queue = QUEUE.get_or_init(|| {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for n in 0..SLOTS {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new().name(format!("argon2-{n}")).spawn(move || {
+                let mut memory = Memory::default();
+                loop {
+                    let job = rx.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).recv();
+                    let Ok(job) = job else { return };
+                    // A panicking job drops its answer (the caller sees an internal error),
+                    // and the thread goes on.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory)));
+                }
+            });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a hashing thread");
+            }
+        }
+        Mutex::new(tx)
+    });
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move |memory| {
+        let _ = tx.send(work(memory));
+    });
+    queue
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .send(job)
+        .map_err(|e| AppError::internal("hashing queue", e))?;
+    rx.await.map_err(|e| AppError::internal("hashing thread", e))
 }
 
 /// Stored in place of a hash while an account has no password (an invitation not yet
@@ -107,22 +199,21 @@ fn hash_blocking(password: &str) -> Result<String, AppError> {
 pub const UNUSABLE: &str = "!no-password";
 
 /// A hash of a random string, verified against when the username is unknown so that
-/// "no such user" costs the same time as "wrong password".
-fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| hash_blocking(&super::secret::generate()).expect("argon2 hashes a fixed-size input"))
-}
+/// "no such user" costs the same time as "wrong password". Made by [`warm_up`] at start-up.
+static DUMMY: OnceLock<String> = OnceLock::new();
 
-/// Compute the dummy hash ahead of the first login attempt.
-pub async fn warm_up() {
-    let _ = tokio::task::spawn_blocking(dummy_hash).await;
+/// Compute the dummy hash ahead of the first login attempt (and start the hashing threads).
+pub async fn warm_up() -> Result<(), AppError> {
+    if DUMMY.get().is_none() {
+        let dummy = on_hashing_thread(|memory| memory.hash_new(super::secret::generate().as_bytes())).await??;
+        let _ = DUMMY.set(dummy);
+    }
+    Ok(())
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
     let _permit = slot().await?;
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(|e| AppError::internal("hash task", e))?
+    on_hashing_thread(move |memory| memory.hash_new(password.as_bytes())).await?
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -136,24 +227,23 @@ pub enum Verdict {
 
 /// Check `password` against `stored`, or against the dummy hash when there is no account.
 pub async fn verify(password: String, stored: Option<String>) -> Result<Verdict, AppError> {
+    warm_up().await?;
     let _permit = slot().await?;
-    tokio::task::spawn_blocking(move || {
+    on_hashing_thread(move |memory| {
         // An account without a usable password costs the same time as an unknown one.
         let stored = stored.filter(|h| h != UNUSABLE);
         let known = stored.is_some();
-        let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
-        let Ok(parsed) = PasswordHash::new(&phc) else {
+        let phc = stored.as_deref().or(DUMMY.get().map(String::as_str)).unwrap_or_default();
+        let Ok(parsed) = PasswordHash::new(phc) else {
             tracing::error!("stored password hash does not parse");
             return Verdict::Invalid;
         };
-        let matches = hasher().verify_password(password.as_bytes(), &parsed).is_ok();
-        match (known, matches) {
+        match (known, memory.matches(password.as_bytes(), &parsed)) {
             (true, true) => Verdict::Valid { rehash: is_outdated(&parsed) },
             _ => Verdict::Invalid,
         }
     })
     .await
-    .map_err(|e| AppError::internal("verify task", e))
 }
 
 fn is_outdated(hash: &PasswordHash) -> bool {
@@ -167,6 +257,7 @@ fn is_outdated(hash: &PasswordHash) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::PasswordHasher;
 
     #[tokio::test]
     async fn a_hash_verifies_its_password_and_nothing_else() {
@@ -189,6 +280,20 @@ mod tests {
         for typed in ["", UNUSABLE, "anything"] {
             assert_eq!(verify(typed.into(), Some(UNUSABLE.into())).await.unwrap(), Verdict::Invalid);
         }
+    }
+
+    /// The hashing threads' own argon2 code agrees with the crate's hasher and verifier.
+    #[tokio::test]
+    async fn hashes_interoperate_with_the_argon2_crates_own_hasher_and_verifier() {
+        use argon2::password_hash::PasswordVerifier;
+        let ours = hash("correct horse battery".into()).await.unwrap();
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(Argon2::default().verify_password(b"correct horse battery", &parsed).is_ok());
+        assert!(Argon2::default().verify_password(b"correct horse", &parsed).is_err());
+        let theirs = Argon2::default().hash_password(b"correct horse battery").unwrap().to_string();
+        let verdict = verify("correct horse battery".into(), Some(theirs.clone())).await.unwrap();
+        assert_eq!(verdict, Verdict::Valid { rehash: false });
+        assert_eq!(verify("Correct horse battery".into(), Some(theirs)).await.unwrap(), Verdict::Invalid);
     }
 
     #[tokio::test]
