@@ -20,7 +20,9 @@ const USAGE: &str = "usage: cargo xtask <command>
                       the integration suite again on a throw-away PostgreSQL,
                       release build, end-to-end tests in headless Chromium,
                       the REST API's contract (schemathesis), deployment checks (nginx, gixy, systemd)
-  e2e [--debug]       only the build and the end-to-end tests (debug: faster build)";
+  e2e [--debug]       only the build and the end-to-end tests (debug: faster build)
+  argon2-rate [SECS]  raw argon2id verifications a second on two threads at the server's
+                      parameters (OWASP: 19 MiB, 2 passes, 1 lane), for bench/run.sh";
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const OUTPUT_NAME: &str = "inkwarden";
@@ -34,6 +36,7 @@ fn main() -> Result<()> {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("e2e") => e2e(!args.iter().any(|a| a == "--debug")),
+        Some("argon2-rate") => argon2_rate(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5)),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2)
@@ -281,3 +284,40 @@ fn apt_install(packages: &[&str]) -> Result<()> {
         apt(&install)
     })
 }
+
+/// The ceiling for sign-ins a second: argon2id verifications at the server's parameters on two
+/// threads (as many as the server's hashing threads), each with its memory kept, for `secs`.
+fn argon2_rate(secs: u64) -> Result<()> {
+    use argon2::{Algorithm, Argon2, Block, Params, Version};
+    use std::time::{Duration, Instant};
+    let params = Params::DEFAULT;
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let threads: Vec<_> = (0..2)
+        .map(|_| {
+            let params = params.clone();
+            std::thread::spawn(move || {
+                let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+                let mut memory = vec![Block::default(); params.block_count()];
+                let mut out = [0u8; 32];
+                let mut done = 0u64;
+                while Instant::now() < deadline {
+                    argon2
+                        .hash_password_into_with_memory(b"not the password", b"a sixteen b salt", &mut out, &mut memory[..])
+                        .expect("the default parameters are valid");
+                    done += 1;
+                }
+                done
+            })
+        })
+        .collect();
+    let done: u64 = threads.into_iter().map(|t| t.join().unwrap_or(0)).sum();
+    println!(
+        "raw argon2id (m={} KiB, t={}, p={}) on 2 threads: {:.1} verifications/s",
+        params.m_cost(),
+        params.t_cost(),
+        params.p_cost(),
+        done as f64 / secs as f64
+    );
+    Ok(())
+}
+
