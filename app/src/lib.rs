@@ -21,6 +21,12 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_security_policy();
+    // Readers' pages (`/`, `/posts/…`) have nothing interactive (the comment form is a plain
+    // POST): they get no script and no WebAssembly at all. Only the dashboard hydrates.
+    #[cfg(feature = "ssr")]
+    let hydrate = use_context::<http::request::Parts>().is_none_or(|req| is_dashboard(req.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let hydrate = true;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,8 +37,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 // The build names the stylesheet after its content, like the script and the module.
                 <link rel="stylesheet" href=format!("/pkg/{}.css", options.output_name)/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                {hydrate.then(|| view! {
+                    <AutoReload options=options.clone()/>
+                    <HydrationScripts options/>
+                })}
                 <MetaTags/>
             </head>
             <body>
@@ -40,6 +48,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether `path` is a dashboard page (`/admin` and below), the only pages that hydrate.
+pub fn is_dashboard(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
 }
 
 /// A Content-Security-Policy bound to this response's nonce: no script runs without it.

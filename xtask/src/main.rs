@@ -302,7 +302,12 @@ fn argon2_rate(secs: u64) -> Result<()> {
                 let mut done = 0u64;
                 while Instant::now() < deadline {
                     argon2
-                        .hash_password_into_with_memory(b"not the password", b"a sixteen b salt", &mut out, &mut memory[..])
+                        .hash_password_into_with_memory(
+                            b"not the password",
+                            b"a sixteen b salt",
+                            &mut out,
+                            &mut memory[..],
+                        )
                         .expect("the default parameters are valid");
                     done += 1;
                 }
@@ -320,4 +325,3 @@ fn argon2_rate(secs: u64) -> Result<()> {
     );
     Ok(())
 }
-

@@ -90,6 +90,26 @@ async fn pages_carry_security_headers_and_a_nonce_csp() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_pages_load_no_webassembly_and_the_dashboard_does() {
+    let app = TestApp::spawn().await;
+    published_post(&app, "plain").await;
+    let html = |path: &'static str| {
+        let req = app.client().get(app.url(path)).header("accept", "text/html");
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    for path in ["/", "/posts/plain", "/posts/no-such-post"] {
+        let page = html(path).await;
+        assert!(page.contains("<html"), "{path}");
+        for marker in [".wasm", "modulepreload", "/pkg/inkwarden.js"] {
+            assert!(!page.contains(marker), "{path} references {marker}");
+        }
+        assert!(page.contains(".css\""), "{path} keeps its stylesheet");
+    }
+    let login = html("/admin/login").await;
+    assert!(login.contains(".wasm") && login.contains("modulepreload"), "the dashboard hydrates");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_cookies_are_host_prefixed_secure_httponly_and_same_site() {
     let app = TestApp::spawn_with(false).await;
     let ann = app.create_user("ann", Role::Author).await;
