@@ -273,7 +273,7 @@ async fn caller_client(app: &TestApp, caller: Caller, name: &str, owner: &TestUs
 }
 
 /// Everything a refused request must leave as it was, besides the audit log and sessions.
-async fn data(app: &TestApp) -> Vec<String> {
+pub(crate) async fn data(app: &TestApp) -> Vec<String> {
     let mut seen = vec![app.users_fingerprint().await];
     // Each row as text, in key order; the same statements run on both backends.
     for sql in [

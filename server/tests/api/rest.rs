@@ -22,6 +22,17 @@ fn api(app: &TestApp, method: reqwest::Method, path: &str, secret: Option<&str>)
     }
 }
 
+/// Backdate a token's expiry, so that it has just expired.
+async fn expire(app: &TestApp, id: &str) {
+    sql!(app, |c| sqlx::query("update api_tokens set expires_at = $1 where id = $2")
+        .bind(app::ssr::db::Stamp::from_now(-1))
+        .bind(id.parse::<i64>().unwrap())
+        .execute(c)
+        .await
+        .map(drop))
+    .unwrap();
+}
+
 async fn status_of(req: reqwest::RequestBuilder) -> (u16, String, Value) {
     let res = req.send().await.unwrap();
     let status = res.status().as_u16();
@@ -83,13 +94,7 @@ async fn every_kind_of_bad_credential_is_refused_and_changes_nothing() {
     let (revoked, revoked_id) = token(&app, &admin, &["posts:publish"]).await;
     assert_eq!(app.post(&admin, "/admin/api/tokens/revoke", &[("id", &revoked_id)]).await.status(), 200);
     let (expired, expired_id) = token(&app, &admin, &["posts:publish"]).await;
-    sql!(app, |c| sqlx::query("update api_tokens set expires_at = $1 where id = $2")
-        .bind(app::ssr::db::Stamp::from_now(-1))
-        .bind(expired_id.parse::<i64>().unwrap())
-        .execute(c)
-        .await
-        .map(drop))
-    .unwrap();
+    expire(&app, &expired_id).await;
     let (rotated_old, rotated_id) = token(&app, &admin, &["posts:publish"]).await;
     assert_eq!(app.post(&admin, "/admin/api/tokens/rotate", &[("id", &rotated_id)]).await.status(), 200);
     let (beas, _) = token(&app, &second_admin, &["posts:publish"]).await;
@@ -323,5 +328,118 @@ async fn the_openapi_document_is_served_without_a_token_and_describes_every_oper
     let problem = &doc["components"]["schemas"]["Problem"]["properties"];
     for field in ["type", "title", "status", "detail", "errors"] {
         assert!(problem[field].is_object(), "Problem.{field}");
+    }
+}
+
+/// Every endpoint × every kind of caller, with the status each must get; a refusal leaves the
+/// data and the audit log as they were.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_answers_every_kind_of_caller_as_expected() {
+    use reqwest::Method;
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let admin = app.signed_in(&ada).await;
+    let all = ["posts:read", "posts:write", "posts:publish", "comments:moderate"];
+    let (full, _) = token(&app, &admin, &all).await;
+    let (revoked, revoked_id) = token(&app, &admin, &all).await;
+    assert_eq!(app.post(&admin, "/admin/api/tokens/revoke", &[("id", &revoked_id)]).await.status(), 200);
+    let (expired, expired_id) = token(&app, &admin, &all).await;
+    expire(&app, &expired_id).await;
+    // Every scope but one, for each scope.
+    let mut lacking = std::collections::HashMap::new();
+    for scope in all {
+        let others: Vec<&str> = all.iter().copied().filter(|s| *s != scope).collect();
+        lacking.insert(scope, token(&app, &admin, &others).await.0);
+    }
+    // Owners who lose their powers after making their tokens: one demoted, one deactivated.
+    let (dee, dan) = (app.create_user("dee", Role::Admin).await, app.create_user("dan", Role::Admin).await);
+    let (demoted, _) = token(&app, &app.signed_in(&dee).await, &all).await;
+    let (deactivated, _) = token(&app, &app.signed_in(&dan).await, &all).await;
+    let dee_id = dee.id.0.to_string();
+    let dan_id = dan.id.0.to_string();
+    assert_eq!(
+        app.post(&admin, "/admin/api/users/set-role", &[("id", &dee_id), ("role", "author")]).await.status(),
+        200
+    );
+    assert_eq!(app.post(&admin, "/admin/api/users/deactivate", &[("id", &dan_id)]).await.status(), 200);
+
+    // What the calls act on: ada's draft, another author's published post and its comments.
+    let (status, _, draft) =
+        status_of(api(&app, Method::POST, "/api/v1/posts", Some(&full)).json(&json!({"title": "Draft", "body": "b"})))
+            .await;
+    assert_eq!(status, 201);
+    let draft = draft["id"].as_i64().unwrap();
+    let live = published_post(&app, "live").await;
+    for n in 0..2 {
+        let form = [("name", "R"), ("body", if n == 0 { "first" } else { "second" })];
+        let res = app.client().post(app.url("/posts/live/comments")).form(&form).send().await.unwrap();
+        assert!(res.status().is_redirection());
+    }
+    let comment: i64 = sql!(app, |c| sqlx::query_scalar("select min(id) from comments").fetch_one(c).await).unwrap();
+
+    // (method, path, body, scope, right scope's status, demoted owner's status)
+    type Endpoint = (Method, String, Option<Value>, &'static str, u16, u16);
+    let endpoints: Vec<Endpoint> = vec![
+        (Method::GET, "/api/v1/posts".into(), None, "posts:read", 200, 200),
+        (Method::GET, format!("/api/v1/posts/{draft}"), None, "posts:read", 200, 404),
+        (Method::POST, "/api/v1/posts".into(), Some(json!({"title": "New", "body": "b"})), "posts:write", 201, 201),
+        (Method::PATCH, format!("/api/v1/posts/{draft}"), Some(json!({"title": "Edited"})), "posts:write", 200, 404),
+        (Method::POST, format!("/api/v1/posts/{draft}/publish"), None, "posts:publish", 200, 403),
+        (Method::POST, format!("/api/v1/posts/{live}/unpublish"), None, "posts:publish", 200, 403),
+        (Method::GET, "/api/v1/comments?status=pending".into(), None, "comments:moderate", 200, 403),
+        (
+            Method::POST,
+            "/api/v1/comments/moderate".into(),
+            Some(json!({"action": "approve", "ids": [comment]})),
+            "comments:moderate",
+            200,
+            403,
+        ),
+    ];
+    let mut n = 0;
+    for (method, path, body, scope, ok, demoted_status) in endpoints {
+        let refusals: [(&str, Option<&str>, u16); 7] = [
+            ("no token", None, 401),
+            ("malformed", Some("iwk_nope"), 401),
+            ("revoked", Some(&revoked), 401),
+            ("expired", Some(&expired), 401),
+            ("owner deactivated", Some(&deactivated), 401),
+            ("wrong scope", Some(&lacking[scope]), 403),
+            ("owner demoted", Some(&demoted), demoted_status),
+        ];
+        let mut send = |secret: Option<&str>, client: Option<&reqwest::Client>| {
+            let mut req = match client {
+                Some(c) => c.request(method.clone(), app.url(&path)),
+                None => api(&app, method.clone(), &path, secret),
+            };
+            if let Some(body) = &body {
+                n += 1;
+                // Each create gets its own title, so that no slug is taken twice.
+                let mut body = body.clone();
+                if body.get("body").is_some() {
+                    body["title"] = json!(format!("New {n}"));
+                }
+                req = req.json(&body);
+            }
+            req
+        };
+        for (who, secret, expected) in refusals {
+            let before = (crate::matrix::data(&app).await, app.count("select count(*) from audit_events").await);
+            let (status, challenge, _) = status_of(send(secret, None)).await;
+            assert_eq!(status, expected, "{method} {path} by {who}");
+            if status >= 400 {
+                let after = (crate::matrix::data(&app).await, app.count("select count(*) from audit_events").await);
+                assert!(before == after, "{method} {path} by {who} changed something");
+                let error = if status == 401 { "invalid_token" } else { "insufficient_scope" };
+                if status != 404 {
+                    assert!(challenge.contains(error), "{method} {path} by {who}: {challenge}");
+                }
+            }
+        }
+        // A session cookie never authorizes the API, even an admin's.
+        let before = crate::matrix::data(&app).await;
+        assert_eq!(status_of(send(None, Some(&admin))).await.0, 401, "{method} {path} by a session");
+        assert!(crate::matrix::data(&app).await == before, "{method} {path} by a session changed something");
+        assert_eq!(status_of(send(Some(&full), None)).await.0, ok, "{method} {path} with the right scope");
     }
 }
