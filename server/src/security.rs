@@ -180,6 +180,48 @@ pub async fn limit_body(req: Request, next: Next) -> Response {
     next.run(req.map(|body| Body::new(http_body_util::Limited::new(body, limit)))).await
 }
 
+/// Refuse any request that carries a NUL character, in its path, query or body (raw, as `%00`
+/// in a form, or as a `\u0000` escape in JSON), with 400 before anything reads it. No field
+/// has a use for one, and PostgreSQL cannot even take one in a text parameter: it would fail
+/// the query (a 500) wherever the text reaches the database.
+pub async fn refuse_nul(req: Request, next: Next) -> Response {
+    let message = "NUL characters are not allowed.";
+    let api = req.uri().path().starts_with("/api/v1/");
+    let refused = || match api {
+        true => crate::rest::Problem::bad_request(message).into_response(),
+        false => (StatusCode::BAD_REQUEST, message).into_response(),
+    };
+    let uri = req.uri().to_string();
+    if has_nul(uri.as_bytes()) {
+        return refused();
+    }
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    // `limit_body` runs first: reading past the route's limit fails here, as 413.
+    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.").into_response();
+    };
+    if has_nul(&bytes) {
+        return refused();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// A NUL byte, a percent-encoded one, or a JSON `\u0000` escape (an odd run of backslashes
+/// before the `u`: `\\u0000` is the text `\u0000`, which is allowed).
+fn has_nul(bytes: &[u8]) -> bool {
+    if bytes.contains(&0) || bytes.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
+        return true;
+    }
+    bytes.windows(6).enumerate().any(|(i, w)| {
+        w[0] == b'\\'
+            && w[1..].eq_ignore_ascii_case(b"u0000")
+            && bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0
+    })
+}
+
 /// Leptos sends every server-function error as 500. The error body is our JSON `AppError`;
 /// give the response the status that error stands for (401, 403, 404, 422 …).
 pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
@@ -235,6 +277,17 @@ mod tests {
     fn a_mapped_address_in_the_chain_is_canonicalised() {
         let trusted = [ip("127.0.0.1"), ip("10.0.0.2")];
         assert_eq!(client_ip(ip("127.0.0.1"), "198.51.100.7, ::ffff:10.0.0.2", &trusted), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn nul_characters_are_found_however_they_are_written() {
+        for nul in [&b"a\0b"[..], b"q=a%00b", b"q=a%00", b"{\"q\":\"a\\u0000\"}", b"{\"q\":\"\\\\\\u0000\"}"] {
+            assert!(has_nul(nul), "{}", String::from_utf8_lossy(nul));
+        }
+        // The text `\u0000` (its backslash escaped) and a percent sign followed by zeros are fine.
+        for fine in [&b"{\"body\":\"\\\\u0000\"}"[..], b"q=100%2500", b"q=a%2000"] {
+            assert!(!has_nul(fine), "{}", String::from_utf8_lossy(fine));
+        }
     }
 
     #[test]

@@ -166,6 +166,7 @@ pub fn build_router(pool: Pool, settings: &Settings) -> Router {
         .layer(sessions)
         .layer(middleware::from_fn(security::same_origin_guard))
         .layer(middleware::from_fn_with_state(Arc::new(settings.trusted_proxies.clone()), security::resolve_client_ip))
+        .layer(middleware::from_fn(security::refuse_nul))
         // `limit_body` is the one body limit, per route; axum's blanket 2 MB default would refuse
         // the longest post the editor allows.
         .layer(DefaultBodyLimit::disable())

@@ -81,6 +81,11 @@ impl Problem {
         }))
     }
 
+    /// 400: a request that cannot be read at all.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, "/api/v1/problems/bad-request", "Bad request", detail)
+    }
+
     /// 401: no usable token. Said the same way whether it was missing, malformed, unknown,
     /// revoked or expired.
     fn invalid_token() -> Self {

@@ -25,6 +25,38 @@ async fn malformed_bodies_get_a_4xx_and_never_a_500() {
     assert_eq!(app.users_fingerprint().await, before);
 }
 
+/// A NUL cannot even be sent to PostgreSQL in a text parameter: wherever a request's text reaches
+/// a query, it gets a 4xx, never a 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nul_in_any_field_is_a_4xx_and_never_reaches_the_database() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let client = app.signed_in(&ada).await;
+    let before = app.users_fingerprint().await;
+    let cases: [(&str, &str); 6] = [
+        ("/admin/api/auth/login", "username=a%00b&password=x"),
+        ("/admin/api/posts/list", "q=a%00b"),
+        ("/admin/api/users/list", "q=a%00b"),
+        ("/admin/api/comments/list", "q=a%00b"),
+        ("/admin/api/audit/list", "actor=a%00b"),
+        ("/admin/api/users/create", "username=a%00b&role=author"),
+    ];
+    for (path, body) in cases {
+        let res = client
+            .post(app.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        assert!((400..500).contains(&status), "{path} {body}: {status} {}", res.text().await.unwrap());
+    }
+    let res = app.client().get(app.url("/posts/a%00b")).send().await.unwrap();
+    assert!((400..500).contains(&res.status().as_u16()), "/posts/a%00b: {}", res.status());
+    assert_eq!(app.users_fingerprint().await, before);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_body_is_refused_with_413() {
     let app = TestApp::spawn().await;

@@ -185,11 +185,13 @@ async fn malformed_bodies_are_clear_4xx_problems_and_change_nothing() {
             Some("action"),
         ),
         (api(&app, reqwest::Method::GET, "/api/v1/nothing", Some(&secret)), 404, None),
-        // Control characters (a NUL cannot even be stored on PostgreSQL) and line breaks in a title.
-        (post(r#"{"title":"a\u0000b","body":"y"}"#.into(), "application/json"), 422, Some("title")),
+        // A NUL anywhere is refused before anything reads it (PostgreSQL cannot take one);
+        // other control characters and line breaks in a title are refused on their field.
+        (post(r#"{"title":"a\u0000b","body":"y"}"#.into(), "application/json"), 400, None),
+        (api(&app, reqwest::Method::GET, "/api/v1/posts?q=a%00b", Some(&secret)), 400, None),
         (post(r#"{"title":"Two\nlines","body":"y"}"#.into(), "application/json"), 422, Some("title")),
         (post(r#"{"title":"x","body":"bell \u0007"}"#.into(), "application/json"), 422, Some("body")),
-        (api(&app, reqwest::Method::GET, "/api/v1/posts?q=a%00b", Some(&secret)), 422, Some("q")),
+        (api(&app, reqwest::Method::GET, "/api/v1/posts?q=a%07b", Some(&secret)), 422, Some("q")),
         // Paging and filters out of range are named, not silently replaced.
         (api(&app, reqwest::Method::GET, "/api/v1/posts?page=0", Some(&secret)), 422, Some("page")),
         (api(&app, reqwest::Method::GET, "/api/v1/posts?per_page=101", Some(&secret)), 422, Some("per_page")),
