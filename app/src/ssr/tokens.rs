@@ -208,7 +208,7 @@ async fn issue(
 }
 
 /// Revoke token `id` now. Returns it as it was; `None` when there is no such token.
-pub async fn revoke(conn: &mut Conn, id: i64) -> Result<Option<TokenSummary>, sqlx::Error> {
+async fn revoke(conn: &mut Conn, id: i64) -> Result<Option<TokenSummary>, sqlx::Error> {
     let Some(before) = find(conn, id).await? else { return Ok(None) };
     crate::on_db!(conn, |c| {
         sqlx::query("update api_tokens set revoked_at = $2 where id = $1 and revoked_at is null")
@@ -222,7 +222,7 @@ pub async fn revoke(conn: &mut Conn, id: i64) -> Result<Option<TokenSummary>, sq
 
 /// A new secret for token `id` (same name, scopes, owner and expiry); the old one stops working
 /// at once. `None` when there is no such token, or it is revoked.
-pub async fn rotate(conn: &mut Conn, id: i64) -> Result<Option<IssuedToken>, sqlx::Error> {
+async fn rotate(conn: &mut Conn, id: i64) -> Result<Option<IssuedToken>, sqlx::Error> {
     let (prefix, full) = generate();
     let done = crate::on_db!(conn, |c| {
         sqlx::query("update api_tokens set prefix = $2, secret_hash = $3 where id = $1 and revoked_at is null")
