@@ -11,7 +11,8 @@
 # p99 idle and during a flood of 300 concurrent bogus sign-ins; the write-lock time and wall time
 # of a 10,000-comment bulk approval; the comment queue page; what a staff page's first load
 # transfers (the brotli files beside the content-named script, module and stylesheet); the
-# server's resident memory after each of three login runs, and its peak.
+# posts list's time to interactive in headless Chromium (bench/tti.mjs); the server's resident
+# memory after each of three login runs, and its peak.
 set -euo pipefail
 trap 'echo "bench/run.sh: line $LINENO failed" >&2' ERR
 cd "$(dirname "$0")/.."
@@ -72,6 +73,12 @@ throughput "posts list page, 50 rows, 16 connections [>= 3,000 req/s, p99 <= 10 
 throughput "edit form /admin/posts/1 [>= 3,000 req/s, p99 <= 10 ms]" -H "Cookie: $editor" -H 'Accept: text/html' "$base/admin/posts/1"
 throughput "anonymous staff page /admin/posts (redirect) [>= 25,000 req/s]" -H 'Accept: text/html' "$base/admin/posts"
 throughput "server function /admin/api/posts/list" -s bench/post.lua -H "Cookie: $editor" "$base/admin/api/posts/list"
+# Time to interactive of the posts list in headless Chromium, through end2end's Playwright.
+if command -v node > /dev/null && [ -d end2end/node_modules/@playwright/test ]; then
+  node bench/tti.mjs "$base" "$editor" 7 | sed 's/$/ [report before and after]/'
+else
+  echo "posts list time to interactive: needs node and end2end's packages (npm ci in end2end)"
+fi
 rss() { awk '/VmRSS/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$pid/status"; }
 echo "server memory before the login runs: $(rss)"
 cat > "$dir/login.lua" <<LUA

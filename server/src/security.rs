@@ -121,12 +121,19 @@ pub async fn gate_staff_pages(
         Ok(user) => {
             // Held back by the site's two-factor requirement: the profile page (where one sets
             // it up) is the only page until then.
-            if path != "/admin/profile" {
-                if let Err(AppError::SecondFactorRequired) = auth::second_factor_gate(&user, &ctx).await {
-                    return (StatusCode::SEE_OTHER, [(header::LOCATION, "/admin/profile#two-factor")]).into_response();
+            let second_factor_cleared = path != "/admin/profile";
+            if second_factor_cleared {
+                match auth::second_factor_gate(&user, &ctx).await {
+                    Ok(()) => {}
+                    Err(AppError::SecondFactorRequired) => {
+                        return (StatusCode::SEE_OTHER, [(header::LOCATION, "/admin/profile#two-factor")])
+                            .into_response()
+                    }
+                    // The page meets the same failure and shows its error notice.
+                    Err(_) => return next.run(req).await,
                 }
             }
-            req.extensions_mut().insert(auth::SignedIn(user));
+            req.extensions_mut().insert(auth::SignedIn { user, second_factor_cleared });
             next.run(req).await
         }
         Err(AppError::Unauthenticated) => {

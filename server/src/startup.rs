@@ -60,8 +60,12 @@ pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result
     if let Some(dir) = Path::new(options.get_filename()).parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
+    // An embedded file has no link that can break while a connection idles, so checking each
+    // connection on acquire (sqlx's default ping, a round trip to the connection's worker
+    // thread) buys nothing and cost a thread hand-off for every query of a page.
     let pool = SqlitePoolOptions::new()
         .max_connections(max_connections)
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open database {}", redacted(database_url)))?;

@@ -92,7 +92,12 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
 /// it once from the database before rendering; every resource of that page reuses it instead
 /// of reading the user again. Only server middleware can put it into a request.
 #[derive(Clone, Debug)]
-pub struct SignedIn(pub UserRecord);
+pub struct SignedIn {
+    pub user: UserRecord,
+    /// The gate already applied [`second_factor_gate`] to this request, so the page's resources
+    /// need not read the site setting again (it is skipped only on the profile page).
+    pub second_factor_cleared: bool,
+}
 
 /// The signed-in user of this request, or `Unauthenticated`. A session that outlived its
 /// absolute limit, belongs to a deactivated user, or predates a password change is deleted.
@@ -102,18 +107,23 @@ pub async fn current_actor() -> Result<Actor, AppError> {
 
 /// Like [`current_actor`], with the full record (for password checks).
 pub async fn current_user() -> Result<UserRecord, AppError> {
+    if let Some(SignedIn { user, second_factor_cleared: true }) = gated() {
+        return Ok(user);
+    }
     let user = signed_in_user().await?;
     second_factor_gate(&user, &context()?).await?;
     Ok(user)
 }
 
+fn gated() -> Option<SignedIn> {
+    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
+}
+
 /// The signed-in user, even one the site's two-factor requirement still holds back: only for
 /// setting up two-factor, signing out and saying who is signed in.
 pub async fn signed_in_user() -> Result<UserRecord, AppError> {
-    let gated = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<SignedIn>().map(|s| s.0.clone()));
-    match gated {
-        Some(user) => Ok(user),
+    match gated() {
+        Some(SignedIn { user, .. }) => Ok(user),
         None => load_user(&session().await?, &context()?).await,
     }
 }

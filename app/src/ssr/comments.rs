@@ -91,7 +91,12 @@ pub async fn resolve(
     let mut conn = pool.acquire().await?;
     let backend = conn.backend();
     crate::on_db!(&mut conn, |conn| {
-        let mut b = QueryBuilder::new(format!("select c.id{FROM}"));
+        // On SQLite the ids come back as one JSON array: ten thousand rows, each handed over
+        // from the connection's thread on its own, cost more than the query.
+        let sqlite = backend == Backend::Sqlite;
+        let mut b =
+            QueryBuilder::new(if sqlite { "select json_group_array(id) from (select c.id" } else { "select c.id" });
+        b.push(FROM);
         let status = match selection {
             Selection::Ids(ids) => {
                 push_filters(&mut b, &CommentFilter::default());
@@ -103,9 +108,20 @@ pub async fn resolve(
                 filter.status
             }
         };
-        let ids: Vec<i64> = b.build_query_scalar().fetch_all(&mut *conn).await?;
+        let ids: Vec<i64> = if sqlite {
+            b.push(")");
+            let ids: String = b.build_query_scalar().fetch_one(&mut *conn).await?;
+            id_array(&ids)?
+        } else {
+            b.build_query_scalar().fetch_all(&mut *conn).await?
+        };
         Ok((ids.into_iter().map(CommentId).collect(), status))
     })
+}
+
+/// The ids of SQLite's `json_group_array`.
+fn id_array(json: &str) -> Result<Vec<i64>, sqlx::Error> {
+    serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 fn id_list(ids: &[CommentId]) -> IdList {
@@ -114,7 +130,8 @@ fn id_list(ids: &[CommentId]) -> IdList {
 
 /// Apply `action` to `ids` in one statement on the narrow state table, returning the ids
 /// changed. Rows already in the target state, deleted meanwhile, or no longer in `only` (the
-/// filter's status, when it had one) are left alone and so counted as skipped.
+/// filter's status, when it had one) are left alone and so counted as skipped. `conn` is a
+/// transaction that holds the write lock ([`Pool::begin_write`]).
 pub async fn moderate(
     conn: &mut Conn,
     action: Moderation,
@@ -124,23 +141,40 @@ pub async fn moderate(
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let sql = format!(
-        "update comment_states set status = $1, updated_at = $4
-         where {} and status != $1 and status != 'deleted' and ($3 is null or status = $3)
-         returning comment_id",
-        IdList::matches(conn.backend(), "comment_id", 2)
+    let backend = conn.backend();
+    let rows = format!(
+        "where {} and status != $1 and status != 'deleted' and ($3 is null or status = $3)",
+        IdList::matches(backend, "comment_id", 2)
     );
-    crate::on_db!(conn, |conn| {
-        let target = action.target().map_or("deleted", CommentStatus::as_str);
-        let changed: Vec<i64> = sqlx::query_scalar(&sql)
-            .bind(target)
-            .bind(id_list(ids))
-            .bind(only.map(CommentStatus::as_str))
-            .bind(Stamp::now())
-            .fetch_all(conn)
-            .await?;
-        Ok(changed.into_iter().map(CommentId).collect())
-    })
+    let update = format!("update comment_states set status = $1, updated_at = $4 {rows}");
+    let target = action.target().map_or("deleted", CommentStatus::as_str);
+    let only = only.map(CommentStatus::as_str);
+    let changed: Vec<i64> = crate::on_db!(conn, |conn| {
+        if backend == Backend::Sqlite {
+            // The caller holds the write lock (`BEGIN IMMEDIATE`), so the rows read here are
+            // the rows the update changes; one JSON array instead of a returned row per id.
+            let which = format!("select json_group_array(comment_id) from comment_states {rows}");
+            let changed: String =
+                sqlx::query_scalar(&which).bind(target).bind(id_list(ids)).bind(only).fetch_one(&mut *conn).await?;
+            sqlx::query(&update)
+                .bind(target)
+                .bind(id_list(ids))
+                .bind(only)
+                .bind(Stamp::now())
+                .execute(&mut *conn)
+                .await?;
+            id_array(&changed)?
+        } else {
+            sqlx::query_scalar(&format!("{update} returning comment_id"))
+                .bind(target)
+                .bind(id_list(ids))
+                .bind(only)
+                .bind(Stamp::now())
+                .fetch_all(&mut *conn)
+                .await?
+        }
+    });
+    Ok(changed.into_iter().map(CommentId).collect())
 }
 
 /// Physically remove up to `batch` comments marked deleted; returns how many went.

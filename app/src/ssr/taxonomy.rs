@@ -2,7 +2,11 @@
 
 use super::posts::owner;
 use crate::ssr::db::{Conn, Pool};
-use crate::{domain::Term, error::AppError, policy::Scope};
+use crate::{
+    domain::{Term, TermOption},
+    error::AppError,
+    policy::Scope,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TermKind {
@@ -58,6 +62,13 @@ pub async fn list(pool: &Pool, kind: TermKind, scope: Scope) -> Result<Vec<Term>
         .fetch_all(&mut *conn)
         .await
     })
+}
+
+/// Every term's id and name, for a picker.
+pub async fn options(pool: &Pool, kind: TermKind) -> Result<Vec<TermOption>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    let sql = format!("select id, name from {} order by lower(name), id", kind.table());
+    crate::on_db!(&mut conn, |conn| sqlx::query_as(&sql).fetch_all(&mut *conn).await)
 }
 
 pub async fn find(conn: &mut Conn, kind: TermKind, scope: Scope, id: i64) -> Result<Option<Term>, sqlx::Error> {

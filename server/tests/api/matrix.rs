@@ -204,6 +204,7 @@ const MATRIX: &[Row] = &[
     Row { path: "/admin/api/audit/list",              post: Draft, form: nothing,             expect: ADMINS, audit: None },
     Row { path: "/admin/api/posts/list",              post: Draft, form: nothing,             expect: STAFF, audit: None },
     Row { path: "/admin/api/posts/authors",           post: Draft, form: nothing,             expect: STAFF, audit: None },
+    Row { path: "/admin/api/posts/pickers",           post: Draft, form: nothing,             expect: STAFF, audit: None },
     Row { path: "/admin/api/posts/counts",            post: Draft, form: nothing,             expect: STAFF, audit: None },
     Row { path: "/admin/api/posts/get",               post: Draft, form: id,                  expect: OWN, audit: None },
     Row { path: "/admin/api/posts/create",            post: Draft, form: new_post,            expect: STAFF, audit: Some("post.created") },

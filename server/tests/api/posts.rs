@@ -37,6 +37,8 @@ async fn an_author_sees_only_own_posts_in_the_list_the_picker_and_the_export() {
     let authors = json(app.post(&bob_c, "/admin/api/posts/authors", &[]).await).await;
     assert_eq!(authors.as_array().unwrap().len(), 1);
     assert_eq!(authors[0]["username"], "bob");
+    let pickers = json(app.post(&bob_c, "/admin/api/posts/pickers", &[]).await).await;
+    assert_eq!(pickers["authors"], authors, "the pickers offer the same authors");
     let csv = bob_c.get(app.url("/admin/posts/export.csv?q=secret")).send().await.unwrap().text().await.unwrap();
     assert!(!csv.contains("Ann's secret draft"), "{csv}");
     let csv = bob_c.get(app.url("/admin/posts/export.csv")).send().await.unwrap().text().await.unwrap();

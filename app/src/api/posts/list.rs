@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::{
-    domain::{AuthorOption, Page, PostCounts, PostRow},
+    domain::{AuthorOption, Page, PostCounts, PostPickers, PostRow},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -44,6 +44,25 @@ pub async fn list_authors() -> Result<Vec<AuthorOption>, AppError> {
     let actor = auth::current_actor().await?;
     let scope = post_scope(&actor, PostAction::View)?;
     Ok(posts::authors(&context()?.pool, scope).await?)
+}
+
+/// The posts pickers: authors in the caller's scope (an author sees only themselves), every
+/// category and tag (which anyone signed in may assign). Any signed-in user.
+#[server(prefix = "/admin/api", endpoint = "posts/pickers")]
+pub async fn list_post_pickers() -> Result<PostPickers, AppError> {
+    use crate::{
+        policy::{post_scope, require, Capability, PostAction},
+        ssr::{auth, context, posts, taxonomy},
+    };
+    let actor = auth::current_actor().await?;
+    require(&actor, Capability::AssignTaxonomy)?;
+    let scope = post_scope(&actor, PostAction::View)?;
+    let pool = &context()?.pool;
+    Ok(PostPickers {
+        authors: posts::authors(pool, scope).await?,
+        categories: taxonomy::options(pool, taxonomy::TermKind::Category).await?,
+        tags: taxonomy::options(pool, taxonomy::TermKind::Tag).await?,
+    })
 }
 
 /// Overview counts and the weekly publishing chart, in the caller's scope. Any signed-in user.

@@ -6,15 +6,13 @@ use super::{
     workflow::{Steps, Workflow},
 };
 use crate::{
-    api::{
-        posts::{
-            edit::{get_post, CreatePost},
-            history::{list_revisions, publish_history},
-        },
-        taxonomy::{list_categories, list_tags},
+    api::posts::{
+        edit::{get_post, CreatePost},
+        history::{list_revisions, publish_history},
+        list::list_post_pickers,
     },
     components::ErrorNotice,
-    domain::{Actor, PostDetail, PublishEvent, Revision, Term},
+    domain::{Actor, PostDetail, PublishEvent, Revision, TermOption},
     error::AppError,
     pages::ActorResource,
     policy::{post_scope, post_status_allows, PostAction},
@@ -29,7 +27,7 @@ type Loaded<T> = Resource<Result<T, AppError>>;
 
 #[component]
 pub fn NewPostPage() -> impl IntoView {
-    let terms = Resource::new(|| (), |_| async { (list_categories().await, list_tags().await) });
+    let terms = Resource::new(|| (), |_| list_post_pickers());
     let create = ServerAction::<CreatePost>::new();
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     view! {
@@ -37,10 +35,10 @@ pub fn NewPostPage() -> impl IntoView {
         <h1>"New post"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let (categories, tags) = terms.await;
+                let pickers = terms.await.unwrap_or_default();
                 view! {
                     <ActionForm action=create attr:class="editor">
-                        <PostFields post=None categories=categories.unwrap_or_default() tags=tags.unwrap_or_default() error/>
+                        <PostFields post=None categories=pickers.categories tags=pickers.tags error/>
                         <button type="submit" disabled=move || create.pending().get()>"Save draft"</button>
                     </ActionForm>
                 }
@@ -67,7 +65,7 @@ pub fn EditPostPage() -> impl IntoView {
             }
         },
     );
-    let terms = Resource::new(|| (), |_| async { (list_categories().await, list_tags().await) });
+    let terms = Resource::new(|| (), |_| list_post_pickers());
     // Created here, not inside the Suspense below, so each exists once per page.
     let revisions = Resource::new(move || (id(), steps.versions()), |(id, _)| list_revisions(id.unwrap_or(0)));
     let published = Resource::new(move || (id(), steps.versions()), |(id, _)| publish_history(id.unwrap_or(0)));
@@ -76,10 +74,10 @@ pub fn EditPostPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let actor = me.await;
-                let (categories, tags) = terms.await;
+                let pickers = terms.await.unwrap_or_default();
                 match (post.await, actor) {
                     (Ok(post), Ok(actor)) => Either::Left(view! {
-                        <Editor post actor categories=categories.unwrap_or_default() tags=tags.unwrap_or_default() steps history/>
+                        <Editor post actor categories=pickers.categories tags=pickers.tags steps history/>
                     }),
                     (Err(error), _) | (_, Err(error)) => Either::Right(view! { <NotFoundOr error/> }),
                 }
@@ -109,8 +107,8 @@ fn NotFoundOr(error: AppError) -> impl IntoView {
 fn Editor(
     post: PostDetail,
     actor: Actor,
-    categories: Vec<Term>,
-    tags: Vec<Term>,
+    categories: Vec<TermOption>,
+    tags: Vec<TermOption>,
     steps: Steps,
     history: (Loaded<Vec<Revision>>, Loaded<Vec<PublishEvent>>),
 ) -> impl IntoView {

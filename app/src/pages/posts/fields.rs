@@ -3,7 +3,7 @@
 use crate::{
     api::posts::edit::PreviewMarkdown,
     components::{escape_html, escape_on_server, options_html, FieldMessage},
-    domain::{slugify, PostDetail, PostStatus, Term},
+    domain::{slugify, PostDetail, PostStatus, TermOption},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -30,8 +30,8 @@ pub(super) fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl I
 #[component]
 pub(super) fn PostFields(
     post: Option<PostDetail>,
-    categories: Vec<Term>,
-    tags: Vec<Term>,
+    categories: Vec<TermOption>,
+    tags: Vec<TermOption>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let p = post.clone().unwrap_or_else(blank);

@@ -1,15 +1,12 @@
 //! `/admin/posts`: search, filters, sorting, paging, bulk actions and CSV export.
 
 use crate::{
-    api::{
-        posts::{
-            list::{list_authors, list_posts},
-            workflow::BulkPosts,
-        },
-        taxonomy::{list_categories, list_tags},
+    api::posts::{
+        list::{list_post_pickers, list_posts},
+        workflow::BulkPosts,
     },
     components::{options_html, ErrorNotice, Pager, SortHeader},
-    domain::{AuthorOption, PostRow, PostSort, PostStatus, Term},
+    domain::{PostPickers, PostRow, PostSort, PostStatus},
     pages::{query_number, ActorResource},
     policy::{post_scope, PostAction},
 };
@@ -35,8 +32,7 @@ pub fn PostsPage() -> impl IntoView {
         move || (q(), status(), author(), category(), tag(), sort(), dir(), page(), per_page(), bulk.version().get()),
         |(q, s, a, c, t, so, d, p, n, _)| list_posts(q, s, a, c, t, so, d, p, n),
     );
-    let pickers =
-        Resource::new(|| (), |_| async { (list_authors().await, list_categories().await, list_tags().await) });
+    let pickers = Resource::new(|| (), |_| list_post_pickers());
     let export = move || format!("/admin/posts/export.csv{}", query.read().to_query_string());
     view! {
         <Title text="Posts"/>
@@ -47,10 +43,7 @@ pub fn PostsPage() -> impl IntoView {
         </div>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let (authors, categories, tags) = pickers.await;
-                let filters = view! {
-                    <Filters authors=authors.unwrap_or_default() categories=categories.unwrap_or_default() tags=tags.unwrap_or_default()/>
-                };
+                let filters = view! { <Filters pickers=pickers.await.unwrap_or_default()/> };
                 let can_bulk = me.await.map(|a| post_scope(&a, PostAction::Publish).is_ok()).unwrap_or(false);
                 let body = match posts.await {
                     Ok(list) => Either::Left(view! {
@@ -67,7 +60,8 @@ pub fn PostsPage() -> impl IntoView {
 
 /// The search and filter form. A GET form: works without JavaScript and writes the URL.
 #[component]
-fn Filters(authors: Vec<AuthorOption>, categories: Vec<Term>, tags: Vec<Term>) -> impl IntoView {
+fn Filters(pickers: PostPickers) -> impl IntoView {
+    let PostPickers { authors, categories, tags } = pickers;
     let query = use_query_map();
     let current = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let options = move |key: &'static str, any: &'static str, items: Vec<(String, String)>| {
