@@ -56,7 +56,10 @@ pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // 1 MiB of page cache per connection instead of SQLite's 2 MiB: the file's pages stay in
+        // the operating system's cache either way, and the process stays small.
+        .pragma("cache_size", "-1024");
     if let Some(dir) = Path::new(options.get_filename()).parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }

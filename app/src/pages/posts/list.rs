@@ -159,13 +159,19 @@ fn PostRowView(row: PostRow, can_bulk: bool, selected: RwSignal<Vec<i64>>) -> im
         (PostStatus::Published, _) | (_, None) => row.status.label().to_owned(),
         (s, Some(at)) => format!("{} · scheduled {}", s.label(), &at[..16.min(at.len())]),
     };
+    // Per row, `can_bulk` (fixed for the page) is a plain branch rather than a `<Show>`, and the
+    // title a plain link rather than an `<A>`: no reactive owner, memo or active-link tracking
+    // for each of the rows, and the router still takes the link's clicks.
+    let select = can_bulk.then(|| {
+        view! {
+            <td><input type="checkbox" name="ids[]" value=id aria-label=label
+                prop:checked=checked on:change=on_change/></td>
+        }
+    });
     view! {
         <tr>
-            <Show when=move || can_bulk>
-                <td><input type="checkbox" name="ids[]" value=id aria-label=label.clone()
-                    prop:checked=checked on:change=on_change/></td>
-            </Show>
-            <td><A href=format!("/admin/posts/{id}")>{row.title.clone()}</A></td>
+            {select}
+            <td><a href=format!("/admin/posts/{id}")>{row.title.clone()}</a></td>
             <td>{row.author}</td>
             <td><span class=format!("status status-{}", row.status.as_str())>{status}</span></td>
             <td>{row.category.unwrap_or_else(|| "—".into())}</td>
