@@ -25,7 +25,7 @@ pub async fn login(username: String, password: String, #[server(default)] next: 
         return Err(AppError::BadCredentials);
     }
     let subjects = throttle::subjects(&username, client_ip());
-    if let Some(retry_after) = throttle::locked_for(&ctx.pool, &subjects).await? {
+    if let Some(retry_after) = throttle::locked_for(&ctx.pool, &ctx.lockouts, &subjects).await? {
         return Err(AppError::LockedOut { retry_after });
     }
     let user = users::find_by_username(&mut ctx.pool.acquire().await?, &username).await?.filter(|u| u.is_active);

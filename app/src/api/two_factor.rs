@@ -163,7 +163,7 @@ pub async fn verify(code: String) -> Result<(), AppError> {
         return Err(AppError::Unauthenticated);
     };
     let subjects = throttle::subjects(&user.username, client_ip());
-    if let Some(retry_after) = throttle::locked_for(&ctx.pool, &subjects).await? {
+    if let Some(retry_after) = throttle::locked_for(&ctx.pool, &ctx.lockouts, &subjects).await? {
         return Err(AppError::LockedOut { retry_after });
     }
     let mut tx = ctx.pool.begin_write().await?;

@@ -60,7 +60,8 @@ pub async fn unlock(id: i64) -> Result<Lockout, AppError> {
     };
     let actor = auth::current_actor().await?;
     require(&actor, Capability::ManageUsers)?;
-    let mut tx = context()?.pool.begin_write().await?;
+    let ctx = context()?;
+    let mut tx = ctx.pool.begin_write().await?;
     let lifted = throttle::lift(&mut tx, id, &actor.username).await?.ok_or(AppError::NotFound)?;
     let details = serde_json::json!({ "kind": lifted.kind, "subject": lifted.subject, "was_until": lifted.until });
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::LoginUnlocked)
@@ -68,6 +69,7 @@ pub async fn unlock(id: i64) -> Result<Lockout, AppError> {
         .details(details);
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
+    ctx.lockouts.forget();
     Ok(lifted)
 }
 

@@ -98,6 +98,8 @@ impl Default for ServerConfig {
 pub struct AppContext {
     pub pool: Pool,
     pub config: Arc<ServerConfig>,
+    /// Sign-in lockouts recently read, shared by every request of this application.
+    pub lockouts: throttle::KnownLockouts,
 }
 
 /// The address a request came from, resolved once by the server's middleware (which decides

@@ -11,7 +11,12 @@ use crate::{
     domain::{AuditAction, Lockout},
     on_db,
 };
-use std::net::IpAddr;
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 /// The longest lockout, however many came before.
 const LONGEST: i64 = 24 * 60 * 60;
@@ -55,8 +60,59 @@ pub fn subjects(username: &str, ip: Option<IpAddr>) -> Vec<Subject> {
     all
 }
 
-/// Seconds until the longest lockout in force on any of `subjects` ends, if one is.
-pub async fn locked_for(pool: &Pool, subjects: &[Subject]) -> Result<Option<u64>, sqlx::Error> {
+/// Lockouts this application has read from the database, so that a flood of attempts against a
+/// locked subject is refused without a database round trip each. An entry is believed for at
+/// most [`KnownLockouts::TRUST`] after it was read and never past its end: a lockout lifted by
+/// an admin on this instance is forgotten at once, one lifted on another instance within that
+/// second. Only lockouts are remembered, never their absence, so a new lockout anywhere is seen
+/// at the next attempt.
+#[derive(Clone, Debug, Default)]
+pub struct KnownLockouts(Arc<Mutex<HashMap<(&'static str, String), Known>>>);
+
+#[derive(Clone, Copy, Debug)]
+struct Known {
+    until: Instant,
+    read: Instant,
+}
+
+impl KnownLockouts {
+    const TRUST: Duration = Duration::from_secs(1);
+    /// More entries than this are dropped wholesale (a flood from many addresses).
+    const MOST: usize = 10_000;
+
+    /// Seconds left of a remembered lockout on any of `subjects`, still to be trusted.
+    fn seconds_left(&self, subjects: &[Subject]) -> Option<u64> {
+        let now = Instant::now();
+        let known = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        subjects
+            .iter()
+            .filter_map(|s| known.get(&(s.kind(), s.text())))
+            .filter(|k| now.duration_since(k.read) < Self::TRUST && k.until > now)
+            .map(|k| (k.until - now).as_secs_f64().ceil() as u64)
+            .max()
+    }
+
+    fn remember(&self, subject: &Subject, left: Duration) {
+        let now = Instant::now();
+        let mut known = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if known.len() >= Self::MOST {
+            known.clear();
+        }
+        known.insert((subject.kind(), subject.text()), Known { until: now + left, read: now });
+    }
+
+    /// Forget every remembered lockout (one was lifted).
+    pub fn forget(&self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+/// Seconds until the longest lockout in force on any of `subjects` ends, if one is: from the
+/// lockouts this application read within the last second, else from the database.
+pub async fn locked_for(pool: &Pool, known: &KnownLockouts, subjects: &[Subject]) -> Result<Option<u64>, sqlx::Error> {
+    if let Some(left) = known.seconds_left(subjects) {
+        return Ok(Some(left));
+    }
     let now = Stamp::now();
     let mut longest: Option<u64> = None;
     let mut conn = pool.acquire().await?;
@@ -69,17 +125,19 @@ pub async fn locked_for(pool: &Pool, subjects: &[Subject]) -> Result<Option<u64>
                 .fetch_one(c)
                 .await?
         });
-        if let Some(left) = until.and_then(|u| seconds_between(now, &u)) {
+        if let Some(left) = until.and_then(|u| time_between(now, &u)) {
+            known.remember(subject, left);
+            let left = left.as_secs_f64().ceil() as u64;
             longest = Some(longest.map_or(left, |l| l.max(left)));
         }
     }
     Ok(longest)
 }
 
-/// Whole seconds from `now` to the stored moment `until`, rounded up; `None` when past.
-fn seconds_between(now: Stamp, until: &str) -> Option<u64> {
-    let left = (parse_stamp(until)?.0 - now.0).as_seconds_f64().ceil();
-    (left > 0.0).then_some(left as u64)
+/// The time from `now` to the stored moment `until`; `None` when past.
+fn time_between(now: Stamp, until: &str) -> Option<Duration> {
+    let left = (parse_stamp(until)?.0 - now.0).as_seconds_f64();
+    (left > 0.0).then(|| Duration::from_secs_f64(left))
 }
 
 /// Count one failed sign-in against each subject, on the caller's transaction (which also
@@ -236,4 +294,35 @@ pub async fn purge_old(pool: &Pool) -> Result<u64, sqlx::Error> {
         let lockouts = sqlx::query("delete from lockouts where until < $1").bind(day_ago).execute(&mut *c).await?;
         Ok(failures.rows_affected() + lockouts.rows_affected())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(last: u8) -> Subject {
+        Subject::Address(IpAddr::from([198, 51, 100, last]))
+    }
+
+    #[test]
+    fn a_remembered_lockout_holds_only_for_its_subject_until_forgotten() {
+        let known = KnownLockouts::default();
+        assert_eq!(known.seconds_left(&subjects("ann", Some(IpAddr::from([198, 51, 100, 1])))), None);
+        known.remember(&address(1), Duration::from_millis(2_500));
+        assert_eq!(known.seconds_left(&subjects("ann", Some(IpAddr::from([198, 51, 100, 1])))), Some(3));
+        assert_eq!(known.seconds_left(&[address(2), Subject::Username("ann".into())]), None);
+        known.forget();
+        assert_eq!(known.seconds_left(&[address(1)]), None);
+    }
+
+    #[test]
+    fn a_remembered_lockout_is_not_believed_past_its_end_or_after_a_second() {
+        let known = KnownLockouts::default();
+        known.remember(&address(1), Duration::ZERO);
+        assert_eq!(known.seconds_left(&[address(1)]), None, "ended");
+        known.remember(&address(2), Duration::from_secs(60));
+        let key = (address(2).kind(), address(2).text());
+        known.0.lock().unwrap().get_mut(&key).unwrap().read -= KnownLockouts::TRUST;
+        assert_eq!(known.seconds_left(&[address(2)]), None, "read too long ago: ask the database");
+    }
 }
