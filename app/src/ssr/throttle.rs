@@ -113,19 +113,29 @@ pub async fn locked_for(pool: &Pool, known: &KnownLockouts, subjects: &[Subject]
     if let Some(left) = known.seconds_left(subjects) {
         return Ok(Some(left));
     }
+    // One statement for the username and the address (one round trip to the database).
+    let Some(first) = subjects.first() else { return Ok(None) };
+    let second = subjects.get(1).unwrap_or(first);
     let now = Stamp::now();
-    let mut longest: Option<u64> = None;
     let mut conn = pool.acquire().await?;
-    for subject in subjects {
-        let until: Option<crate::domain::Timestamp> = on_db!(&mut conn, |c| {
-            sqlx::query_scalar("select max(until) from lockouts where kind = $1 and subject = $2 and until > $3")
-                .bind(subject.kind())
-                .bind(subject.text())
-                .bind(now)
-                .fetch_one(c)
-                .await?
-        });
-        if let Some(left) = until.and_then(|u| time_between(now, &u)) {
+    let rows: Vec<(String, String, crate::domain::Timestamp)> = on_db!(&mut conn, |c| {
+        sqlx::query_as(
+            "select kind, subject, max(until) from lockouts
+             where until > $1 and ((kind = $2 and subject = $3) or (kind = $4 and subject = $5))
+             group by kind, subject",
+        )
+        .bind(now)
+        .bind(first.kind())
+        .bind(first.text())
+        .bind(second.kind())
+        .bind(second.text())
+        .fetch_all(c)
+        .await?
+    });
+    let mut longest: Option<u64> = None;
+    for (kind, text, until) in rows {
+        let Some(subject) = subjects.iter().find(|s| s.kind() == kind && s.text() == text) else { continue };
+        if let Some(left) = time_between(now, &until) {
             known.remember(subject, left);
             let left = left.as_secs_f64().ceil() as u64;
             longest = Some(longest.map_or(left, |l| l.max(left)));
