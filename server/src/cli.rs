@@ -102,7 +102,7 @@ async fn backup(database_url: &str, path: &std::path::Path, site_root: &std::pat
     }
     let path = crate::backup::destination(path, site_root)?;
     startup::existing_sqlite(database_url)?;
-    let Pool::Sqlite(pool) = startup::connect(database_url, 1).await? else {
+    let Pool::Sqlite(pool) = startup::connect(database_url, Some(1)).await? else {
         unreachable!("a sqlite:// URL opens SQLite")
     };
     let copy = crate::backup::sqlite(&pool, &path).await?;

@@ -10,10 +10,10 @@ pub struct Cli {
     /// Database to use; created (with its folder) when missing.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/inkwarden.db", global = true)]
     pub database_url: String,
-    /// Most database connections this process keeps open.
-    #[arg(long, env = "INKWARDEN_DB_MAX_CONNECTIONS", default_value_t = 8, global = true,
+    /// Most database connections this process keeps open [default: 4 on SQLite, 8 on PostgreSQL].
+    #[arg(long, env = "INKWARDEN_DB_MAX_CONNECTIONS", global = true,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub db_max_connections: u32,
+    pub db_max_connections: Option<u32>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -3,6 +3,13 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+// Many small, short-lived allocations per page (rendering, JSON) from threads that come and go
+// (the SQLite connections' threads, the blocking pool): mimalloc serves them faster than the
+// system allocator and hands freed pages back instead of keeping an arena per thread. Built
+// without transparent huge pages, which would keep 2 MiB resident for a touched 4 KiB.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()

@@ -82,7 +82,7 @@ impl TestApp {
     pub async fn spawn_server(server: ServerConfig, trusted_proxies: Vec<std::net::IpAddr>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = database_url(dir.path()).await;
-        let pool = connect(&url, 8).await.expect("database");
+        let pool = connect(&url, None).await.expect("database");
         let settings = Settings {
             addr: "127.0.0.1:0".parse().unwrap(),
             site_root: dir.path().display().to_string(),

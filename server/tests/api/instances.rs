@@ -72,7 +72,7 @@ async fn shared_database() -> Option<(String, Pool)> {
         return None;
     }
     let url = crate::helpers::database_url(&std::env::temp_dir()).await; // a new database; no folder used
-    let pool = server::startup::connect(&url, 2).await.unwrap();
+    let pool = server::startup::connect(&url, Some(2)).await.unwrap();
     server::startup::migrate(&pool).await.unwrap();
     Some((url, pool))
 }
@@ -82,7 +82,7 @@ async fn two_instances_on_one_postgresql_share_sessions_decisions_and_work() {
     let Some((url, _pool)) = shared_database().await else { return };
     // 12,500 reader comments, of which 10,000 pending.
     let staff = seed(&url, 12_500);
-    let pool = server::startup::connect(&url, 4).await.unwrap();
+    let pool = server::startup::connect(&url, Some(4)).await.unwrap();
     let review = |n: i64| format!("select id from posts where status = 'review' order by id limit 1 offset {n}");
     let (due, contested) = (int(&pool, &review(0)).await, int(&pool, &review(1)).await);
     // Due before either instance starts: both schedulers find it on their first tick.
