@@ -64,11 +64,11 @@ pub async fn connect(database_url: &str, max_connections: Option<u32>) -> anyhow
     if let Some(dir) = Path::new(options.get_filename()).parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    // An embedded file has no link that can break while a connection idles, so checking each
-    // connection on acquire (sqlx's default ping, a round trip to the connection's worker
+    // Four connections by default: SQLite writes one transaction at a time and each connection
+    // is a thread with its own page cache, so four serve two cores as fast as eight, in less
+    // memory. An embedded file has no link that can break while a connection idles, so checking
+    // each connection on acquire (sqlx's default ping, a round trip to the connection's worker
     // thread) buys nothing and cost a thread hand-off for every query of a page.
-    // SQLite writes one transaction at a time and each connection is a thread with its own page
-    // cache: four serve two cores as fast as eight, in less memory.
     let pool = SqlitePoolOptions::new()
         .max_connections(max_connections.unwrap_or(4))
         .test_before_acquire(false)

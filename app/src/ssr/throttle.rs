@@ -88,7 +88,7 @@ impl KnownLockouts {
             .iter()
             .filter_map(|s| known.get(&(s.kind(), s.text())))
             .filter(|k| now.duration_since(k.read) < Self::TRUST && k.until > now)
-            .map(|k| (k.until - now).as_secs_f64().ceil() as u64)
+            .map(|k| whole_seconds(k.until - now))
             .max()
     }
 
@@ -137,11 +137,16 @@ pub async fn locked_for(pool: &Pool, known: &KnownLockouts, subjects: &[Subject]
         let Some(subject) = subjects.iter().find(|s| s.kind() == kind && s.text() == text) else { continue };
         if let Some(left) = time_between(now, &until) {
             known.remember(subject, left);
-            let left = left.as_secs_f64().ceil() as u64;
+            let left = whole_seconds(left);
             longest = Some(longest.map_or(left, |l| l.max(left)));
         }
     }
     Ok(longest)
+}
+
+/// Whole seconds of `time`, rounded up (what `Retry-After` says).
+fn whole_seconds(time: Duration) -> u64 {
+    time.as_secs_f64().ceil() as u64
 }
 
 /// The time from `now` to the stored moment `until`; `None` when past.
