@@ -1,10 +1,13 @@
 //! argon2id password hashing on its own threads, so a login flood never stalls the async
-//! executor and its memory stays put.
+//! executor and its memory stays bounded.
 //!
-//! Each of the [`SLOTS`] hashing threads keeps one argon2 working memory (19 MiB at OWASP's
-//! parameters) for its whole life. Allocating it per hash on the blocking pool cost far more:
-//! the allocator kept a 19 MiB arena for every pool thread that ever hashed, and pool threads
-//! come and go, so a login flood left hundreds of MiB behind.
+//! At most [`SLOTS`] hashing threads run, each keeping one argon2 working memory (19 MiB at
+//! OWASP's parameters) from one hash to the next while sign-ins keep coming. A thread left idle
+//! for [`IDLE`] ends, and its memory goes back to the system with it (freeing the memory while
+//! the thread lives would not: the allocator keeps a thread's freed pages until that thread
+//! allocates again). Allocating per hash on the blocking pool cost far more: the allocator kept
+//! a 19 MiB arena for every pool thread that ever hashed, and pool threads come and go, so a
+//! login flood left hundreds of MiB behind.
 
 use crate::error::AppError;
 use argon2::{
@@ -14,7 +17,10 @@ use argon2::{
 use std::{
     collections::HashMap,
     net::IpAddr,
-    sync::{mpsc, Arc, Mutex, OnceLock},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        mpsc, Mutex, OnceLock,
+    },
     time::Duration,
 };
 use tokio::sync::{Semaphore, SemaphorePermit};
@@ -155,43 +161,107 @@ impl Memory {
     }
 }
 
-/// Run `work` on a hashing thread, with that thread's memory. The threads start on first use
-/// and share one queue; the [`HASHING`] semaphore keeps at most [`SLOTS`] jobs in it.
+/// A hashing thread with nothing to do for this long ends, and the memory it kept goes back to
+/// the system; the next hash starts a new one.
+const IDLE: Duration = Duration::from_secs(1);
+/// A hash takes tens of milliseconds; an answer this late means something is stuck, and the
+/// caller is told to come back rather than left waiting.
+const ANSWER_WITHIN: Duration = Duration::from_secs(15);
+
+/// A running hashing thread, each with its own queue, so no thread ever waits on another's.
+struct Worker {
+    id: u64,
+    jobs: mpsc::Sender<Job>,
+}
+
+/// The hashing threads that have no job. A caller takes one out, gives it a job and puts it
+/// back; a thread ends only while it is in here, under this lock, so no job is ever sent to a
+/// thread that has gone.
+fn idle() -> std::sync::MutexGuard<'static, Vec<Worker>> {
+    static IDLE_WORKERS: Mutex<Vec<Worker>> = Mutex::new(Vec::new());
+    // A poisoned lock still holds a consistent list: every change is a single push or remove.
+    IDLE_WORKERS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Worker {
+    /// An idle hashing thread, or a new one.
+    fn take() -> Result<Worker, AppError> {
+        if let Some(worker) = idle().pop() {
+            return Ok(worker);
+        }
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let (jobs, queue) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name(format!("argon2-{id}"))
+            .spawn(move || Worker::run(id, queue))
+            .map_err(|e| AppError::internal("start a hashing thread", e))?;
+        Ok(Worker { id, jobs })
+    }
+
+    fn run(id: u64, queue: mpsc::Receiver<Job>) {
+        let mut memory = Memory::default();
+        loop {
+            match queue.recv_timeout(IDLE) {
+                // A panicking job drops its answer (the caller sees an internal error), and
+                // the thread goes on.
+                Ok(job) => {
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory)));
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let mut idle = idle();
+                    // Out of the list means a caller holds this thread and a job is coming.
+                    if let Some(at) = idle.iter().position(|w| w.id == id) {
+                        idle.swap_remove(at);
+                        return;
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+}
+
+/// Puts a worker back among the idle ones when the caller is done with it, even when the
+/// request is dropped mid-wait (a job still running just delays the worker's next one).
+struct Lent(Option<Worker>);
+
+impl Lent {
+    /// Never hand this worker out again (it did not answer in time).
+    fn abandon(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        if let Some(worker) = self.0.take() {
+            idle().push(worker);
+        }
+    }
+}
+
+/// Run `work` on a hashing thread, with that thread's memory. The [`HASHING`] semaphore keeps
+/// at most [`SLOTS`] jobs running, so at most that many threads (and memories) are busy.
 async fn on_hashing_thread<T: Send + 'static>(
     work: impl FnOnce(&mut Memory) -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    static QUEUE: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
-    let queue = QUEUE.get_or_init(|| {
-        let (tx, rx) = mpsc::channel::<Job>();
-        let rx = Arc::new(Mutex::new(rx));
-        for n in 0..SLOTS {
-            let rx = rx.clone();
-            let spawned = std::thread::Builder::new().name(format!("argon2-{n}")).spawn(move || {
-                let mut memory = Memory::default();
-                loop {
-                    let job = rx.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).recv();
-                    let Ok(job) = job else { return };
-                    // A panicking job drops its answer (the caller sees an internal error),
-                    // and the thread goes on.
-                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory)));
-                }
-            });
-            if let Err(e) = spawned {
-                tracing::error!(error = %e, "cannot start a hashing thread");
-            }
-        }
-        Mutex::new(tx)
-    });
+    let worker = Worker::take()?;
     let (tx, rx) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move |memory| {
         let _ = tx.send(work(memory));
     });
-    queue
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .send(job)
-        .map_err(|e| AppError::internal("hashing queue", e))?;
-    rx.await.map_err(|e| AppError::internal("hashing thread", e))
+    // A worker that cannot take the job has ended: it is dropped here, not put back.
+    worker.jobs.send(job).map_err(|e| AppError::internal("hashing queue", e))?;
+    let worker = Lent(Some(worker));
+    match tokio::time::timeout(ANSWER_WITHIN, rx).await {
+        Ok(answer) => answer.map_err(|e| AppError::internal("hashing thread", e)),
+        Err(_) => {
+            worker.abandon();
+            tracing::error!("a hashing thread did not answer within {ANSWER_WITHIN:?}");
+            Err(AppError::Busy { retry_after: RETRY_AFTER })
+        }
+    }
 }
 
 /// Stored in place of a hash while an account has no password (an invitation not yet
@@ -294,6 +364,27 @@ mod tests {
         let verdict = verify("correct horse battery".into(), Some(theirs.clone())).await.unwrap();
         assert_eq!(verdict, Verdict::Valid { rehash: false });
         assert_eq!(verify("Correct horse battery".into(), Some(theirs)).await.unwrap(), Verdict::Invalid);
+    }
+
+    /// An idle hashing thread ends (taking its 19 MiB with it), and hashing goes on afterwards.
+    #[tokio::test]
+    async fn idle_hashing_threads_end_and_hashing_goes_on() {
+        let worker = Worker::take().unwrap();
+        let (id, jobs) = (worker.id, worker.jobs.clone());
+        drop(Lent(Some(worker)));
+        // Another test may borrow this thread meanwhile, which keeps it alive a while longer.
+        let mut ended = false;
+        for _ in 0..10 {
+            std::thread::sleep(IDLE * 2);
+            if jobs.send(Box::new(|_| {})).is_err() {
+                ended = true;
+                break;
+            }
+        }
+        assert!(ended, "hashing thread {id} still runs after idling");
+        assert!(!idle().iter().any(|w| w.id == id), "an ended thread is still offered");
+        let h = hash("correct horse battery".into()).await.unwrap();
+        assert_eq!(verify("correct horse battery".into(), Some(h)).await.unwrap(), Verdict::Valid { rehash: false });
     }
 
     #[tokio::test]
