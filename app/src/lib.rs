@@ -22,7 +22,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_security_policy();
     // Readers' pages (`/`, `/posts/…`) have nothing interactive (the comment form is a plain
-    // POST): they get no script and no WebAssembly at all. Only the dashboard hydrates.
+    // POST): they get no script and no WebAssembly at all. Dashboard pages are server-rendered
+    // HTML too; only their islands (bulk selection, confirmations, the editor's preview …)
+    // load the WebAssembly.
     #[cfg(feature = "ssr")]
     let hydrate = use_context::<http::request::Parts>().is_none_or(|req| is_dashboard(req.uri.path()));
     #[cfg(not(feature = "ssr"))]
@@ -39,7 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=format!("/pkg/{}.css", options.output_name)/>
                 {hydrate.then(|| view! {
                     <AutoReload options=options.clone()/>
-                    <HydrationScripts options/>
+                    <HydrationScripts options islands=true/>
                 })}
                 <MetaTags/>
             </head>
@@ -82,12 +84,6 @@ fn page_title(text: String) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Tells end-to-end tests (and nothing else) that the client took over.
-    Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         // The one formatter: leptos_meta writes the server's <title> unescaped, so this escapes it.
         <Title formatter=page_title/>

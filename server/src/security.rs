@@ -133,7 +133,8 @@ pub async fn gate_staff_pages(
                     Err(_) => return next.run(req).await,
                 }
             }
-            req.extensions_mut().insert(auth::SignedIn { user, second_factor_cleared });
+            let flash = app::ssr::flash::take(&session).await;
+            req.extensions_mut().insert(auth::SignedIn { user, second_factor_cleared, flash });
             next.run(req).await
         }
         Err(AppError::Unauthenticated) => {

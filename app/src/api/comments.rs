@@ -76,7 +76,9 @@ pub async fn moderate_comments(
     use crate::ssr::{audit::Caller, auth, context};
     let caller = Caller::session(auth::current_actor().await?);
     let selection = MatchOrIds { ids, all_matching, status, post_id, q, through_id };
-    moderate_as(&context()?.pool, &caller, &action, selection).await
+    let outcome = moderate_as(&context()?.pool, &caller, &action, selection).await?;
+    crate::ssr::flash::notice(format!("{} changed, {} skipped.", outcome.changed, outcome.skipped)).await;
+    Ok(outcome)
 }
 
 /// Which comments a moderation names: the listed ids, or every one matching the filter.

@@ -41,7 +41,9 @@ pub async fn change_password(
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
     session.cycle_id().await.map_err(|e| AppError::internal("session", e))?;
-    auth::adopt_epoch(&session, epoch).await
+    auth::adopt_epoch(&session, epoch).await?;
+    crate::ssr::flash::notice("Password changed. Your other sessions have ended.").await;
+    Ok(())
 }
 
 /// One's own signed-in sessions (device, address, times, which is this one). Any signed-in user.
@@ -78,6 +80,7 @@ pub async fn end_session(id: String) -> Result<(), AppError> {
         .details(serde_json::json!({ "sessions": [id] }));
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
+    crate::ssr::flash::notice("Session ended.").await;
     Ok(())
 }
 
@@ -101,5 +104,6 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
         audit::record(&mut tx, event).await?;
     }
     tx.commit().await?;
+    crate::ssr::flash::notice(format!("Ended {ended} other session{}.", if ended == 1 { "" } else { "s" })).await;
     Ok(ended)
 }

@@ -50,5 +50,6 @@ pub async fn update_settings(#[server(flatten)] form: SettingsForm) -> Result<Si
         audit::record(&mut tx, event).await?;
     }
     tx.commit().await?;
+    crate::ssr::flash::notice("Settings saved. The public site uses them now.").await;
     Ok(after)
 }

@@ -33,7 +33,10 @@ pub async fn create_token(
 ) -> Result<IssuedToken, AppError> {
     use crate::ssr::{accounts::By, context, tokens};
     let actor = admin().await?;
-    tokens::create(&context()?.pool, By::Admin(&actor), actor.id, &name, &scopes, expires_in.as_deref()).await
+    let issued =
+        tokens::create(&context()?.pool, By::Admin(&actor), actor.id, &name, &scopes, expires_in.as_deref()).await?;
+    show_secret("Token created", &issued).await;
+    Ok(issued)
 }
 
 /// Revoke token `id`: it stops working at once. Admins only; audited as `token.revoked`. An
@@ -42,7 +45,10 @@ pub async fn create_token(
 pub async fn revoke_token(id: i64) -> Result<TokenSummary, AppError> {
     use crate::ssr::{accounts::By, context, tokens};
     let actor = admin().await?;
-    tokens::revoke_audited(&context()?.pool, By::Admin(&actor), id).await
+    let revoked = tokens::revoke_audited(&context()?.pool, By::Admin(&actor), id).await?;
+    let message = format!("Revoked {} ({}); it no longer works.", revoked.name, revoked.prefix);
+    crate::ssr::flash::notice(message).await;
+    Ok(revoked)
 }
 
 /// Give token `id` a new secret (same name, scopes and expiry); the old secret stops working at
@@ -51,5 +57,15 @@ pub async fn revoke_token(id: i64) -> Result<TokenSummary, AppError> {
 pub async fn rotate_token(id: i64) -> Result<IssuedToken, AppError> {
     use crate::ssr::{accounts::By, context, tokens};
     let actor = admin().await?;
-    tokens::rotate_audited(&context()?.pool, By::Admin(&actor), id).await
+    let issued = tokens::rotate_audited(&context()?.pool, By::Admin(&actor), id).await?;
+    show_secret("New secret issued; the old one no longer works", &issued).await;
+    Ok(issued)
+}
+
+/// The secret just issued, on the page the form returns to: the only time it is shown.
+#[cfg(feature = "ssr")]
+async fn show_secret(what: &str, issued: &IssuedToken) {
+    let t = &issued.token;
+    let message = format!("{what}: {} ({}). Copy the secret now: it is not shown again.", t.name, t.prefix);
+    crate::ssr::flash::secret(message, "Token secret", issued.secret.clone()).await;
 }

@@ -76,6 +76,7 @@ pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::TotpEnabled).target("user", user.id.0);
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
+    crate::ssr::flash::codes("Two-factor sign-in is on.", codes.clone()).await;
     Ok(codes)
 }
 
@@ -107,6 +108,7 @@ pub async fn disable_totp(current_password: String, code: String) -> Result<(), 
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::TotpDisabled).target("user", user.id.0);
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
+    crate::ssr::flash::notice("Two-factor sign-in is off. Your other sessions have ended.").await;
     Ok(())
 }
 
@@ -135,6 +137,7 @@ pub async fn regenerate_recovery_codes(code: String) -> Result<Vec<String>, AppE
         AuditEvent::new(AuditActor::User(&actor), AuditAction::RecoveryCodesRegenerated).target("user", user.id.0);
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
+    crate::ssr::flash::codes("New recovery codes made; the old ones no longer work.", codes.clone()).await;
     Ok(codes)
 }
 

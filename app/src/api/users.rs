@@ -70,6 +70,7 @@ pub async fn unlock(id: i64) -> Result<Lockout, AppError> {
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
     ctx.lockouts.forget();
+    crate::ssr::flash::notice(format!("Lifted the lockout of {}.", lifted.subject)).await;
     Ok(lifted)
 }
 
@@ -93,14 +94,14 @@ pub async fn end_user_sessions(id: i64) -> Result<u64, AppError> {
         return Err(AppError::NotFound);
     }
     let ended = sessions::end_all(&mut tx, UserId(id), None).await?;
-    if ended == 0 {
-        return Ok(0);
+    if ended > 0 {
+        let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::SessionsEnded)
+            .target("user", id)
+            .details(serde_json::json!({ "count": ended }));
+        audit::record(&mut tx, event).await?;
+        tx.commit().await?;
     }
-    let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::SessionsEnded)
-        .target("user", id)
-        .details(serde_json::json!({ "count": ended }));
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
+    crate::ssr::flash::notice(format!("Ended {ended} session{}.", if ended == 1 { "" } else { "s" })).await;
     Ok(ended)
 }
 
@@ -111,7 +112,9 @@ pub async fn end_user_sessions(id: i64) -> Result<u64, AppError> {
 pub async fn set_role(id: i64, role: Role) -> Result<(), AppError> {
     use crate::ssr::accounts::{self, By};
     let actor = admin().await?;
-    accounts::set_role(&crate::ssr::context()?.pool, By::Admin(&actor), crate::domain::UserId(id), role).await.map(drop)
+    accounts::set_role(&crate::ssr::context()?.pool, By::Admin(&actor), crate::domain::UserId(id), role).await?;
+    crate::ssr::flash::notice("Role changed. It applies at their next request.").await;
+    Ok(())
 }
 
 /// Deactivate user `id`: they are signed out everywhere at once and cannot sign in. Admins
@@ -120,7 +123,9 @@ pub async fn set_role(id: i64, role: Role) -> Result<(), AppError> {
 pub async fn deactivate(id: i64) -> Result<(), AppError> {
     use crate::ssr::accounts::{self, By};
     let actor = admin().await?;
-    accounts::deactivate(&crate::ssr::context()?.pool, By::Admin(&actor), crate::domain::UserId(id)).await.map(drop)
+    accounts::deactivate(&crate::ssr::context()?.pool, By::Admin(&actor), crate::domain::UserId(id)).await?;
+    crate::ssr::flash::notice("Account deactivated; its sessions have ended.").await;
+    Ok(())
 }
 
 /// Let deactivated user `id` sign in again. Admins only.
@@ -128,7 +133,9 @@ pub async fn deactivate(id: i64) -> Result<(), AppError> {
 pub async fn reactivate(id: i64) -> Result<(), AppError> {
     use crate::ssr::accounts::{self, By};
     let actor = admin().await?;
-    accounts::reactivate(&crate::ssr::context()?.pool, By::Admin(&actor), crate::domain::UserId(id)).await.map(drop)
+    accounts::reactivate(&crate::ssr::context()?.pool, By::Admin(&actor), crate::domain::UserId(id)).await?;
+    crate::ssr::flash::notice("Account reactivated.").await;
+    Ok(())
 }
 
 /// The signed-in actor, if the policy lets them manage staff accounts.
@@ -152,12 +159,14 @@ pub async fn create_user(username: String, role: Role) -> Result<crate::domain::
     let ctx = context()?;
     let created = accounts::create(&ctx.pool, By::Admin(&actor), &username, role, None).await?;
     let (token, expires_at) = created.invitation.ok_or(AppError::Internal)?;
-    Ok(crate::domain::OneTimeLink {
+    let link = crate::domain::OneTimeLink {
         user_id: created.id,
         username: created.username,
         url: links::url(&base_url(&ctx.config), &token),
         expires_at,
-    })
+    };
+    show_link("Invitation created", &link).await;
+    Ok(link)
 }
 
 /// Reset the password of user `id`: the old one stops working at once, their sessions end, and
@@ -173,10 +182,23 @@ pub async fn reset_password(id: i64) -> Result<crate::domain::OneTimeLink, AppEr
     let ctx = context()?;
     let (user, token, expires_at) =
         accounts::reset_password(&ctx.pool, By::Admin(&actor), crate::domain::UserId(id)).await?;
-    Ok(crate::domain::OneTimeLink {
+    let link = crate::domain::OneTimeLink {
         user_id: user.id,
         username: user.username,
         url: links::url(&base_url(&ctx.config), &token),
         expires_at,
-    })
+    };
+    show_link("Password reset; their sessions have ended", &link).await;
+    Ok(link)
+}
+
+/// A one-time link just issued, on the page the form returns to: the only time it is shown.
+#[cfg(feature = "ssr")]
+async fn show_link(what: &str, link: &crate::domain::OneTimeLink) {
+    let expires = link.expires_at.get(..16).unwrap_or(&link.expires_at).replace('T', " ");
+    let message = format!(
+        "{what} for {}. Send them this link; it works once, until {expires} UTC, and is not shown again:",
+        link.username
+    );
+    crate::ssr::flash::secret(message, "One-time link", link.url.clone()).await;
 }

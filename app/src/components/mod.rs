@@ -1,5 +1,6 @@
 //! Small building blocks shared by pages.
 
+pub mod background;
 mod confirm;
 mod escape;
 mod options;
@@ -8,7 +9,8 @@ mod secret;
 mod sort;
 mod status;
 
-pub use confirm::confirmed;
+pub use background::SendInBackground;
+pub use confirm::{AskFirst, BulkChoice};
 pub use escape::{escape_html, escape_on_server};
 pub use options::options_html;
 pub use pager::Pager;

@@ -41,9 +41,6 @@ pub fn FieldMessage(
 ) -> impl IntoView {
     let message = move || error.get().and_then(|e| e.field_message(field));
     let id = id.map_or_else(|| format!("{field}-error"), str::to_owned);
-    view! {
-        <Show when=move || message().is_some()>
-            <p class="field-error" id=id.clone()>{message}</p>
-        </Show>
-    }
+    // Always there (hidden when empty): a form sent in the background fills it in.
+    view! { <p class="field-error" id=id hidden=move || message().is_none()>{message}</p> }
 }

@@ -44,3 +44,13 @@ impl<T> Page<T> {
         ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
     }
 }
+
+/// What a form's POST did, shown on the next page: a sentence, and maybe a secret shown this
+/// once (its label and value) or new recovery codes (shown by the profile page).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Flash {
+    pub text: String,
+    pub secret: Option<(String, String)>,
+    #[serde(default)]
+    pub codes: Vec<String>,
+}

@@ -1,29 +1,24 @@
 //! `/admin/comments`: the moderation queue, with bulk actions and keyboard shortcuts.
 
 use crate::{
-    api::comments::{list_comments, ModerateComments, ModerationOutcome},
+    api::comments::list_comments,
     components::{options_html, ErrorNotice, Pager},
-    domain::{CommentQueue, CommentRow, CommentStatus, Moderation},
-    error::AppError,
+    domain::{CommentQueue, CommentRow, CommentStatus, Moderation as Action},
     pages::query_number,
 };
-use leptos::{either::Either, prelude::*};
+use leptos::{
+    either::Either,
+    ev::{Event, SubmitEvent},
+    prelude::*,
+    wasm_bindgen::JsCast,
+    web_sys::{Element, HtmlElement, HtmlFormElement, HtmlInputElement},
+};
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
-/// The selection on the current page, or every comment matching the filter.
-#[derive(Clone, Debug, PartialEq)]
-enum Picked {
-    Ids(Vec<i64>),
-    /// Every comment matching the filter, as many as the queue showed, up to the newest id it
-    /// showed (so comments arriving meanwhile are not included unseen).
-    AllMatching {
-        total: i64,
-        through: Option<i64>,
-    },
-}
-
-/// `/admin/comments`: the moderation queue. Editors and admins; authors get the 403 page.
+/// `/admin/comments`: the moderation queue. Editors and admins; authors get the 403 page. The
+/// queue is a plain form (tick comments, press an action); [`Moderation`] adds selecting every
+/// matching comment, the confirmation and the keyboard.
 #[component]
 pub fn CommentsPage() -> impl IntoView {
     let query = use_query_map();
@@ -31,30 +26,10 @@ pub fn CommentsPage() -> impl IntoView {
     let q = move || query.read().get("q").filter(|v| !v.is_empty());
     let post_id = query_number("post_id");
     let (page, per_page) = (query_number("page"), query_number("per_page"));
-    let moderate = ServerAction::<ModerateComments>::new();
     let comments = Resource::new(
-        move || (status(), post_id(), q(), page(), per_page(), moderate.version().get()),
-        |(s, p, q, pg, n, _)| list_comments(s, p, q, None, pg, n),
+        move || (status(), post_id(), q(), page(), per_page()),
+        |(s, p, q, pg, n)| list_comments(s, p, q, None, pg, n),
     );
-    let picked = RwSignal::new(Picked::Ids(vec![]));
-    let cursor = RwSignal::new(0usize);
-    let send = move |action: Moderation, what: Picked| {
-        let (ids, all_matching, through_id) = match what {
-            Picked::Ids(ids) => (ids, false, None),
-            Picked::AllMatching { through, .. } => (vec![], true, through),
-        };
-        picked.set(Picked::Ids(vec![]));
-        moderate.dispatch(ModerateComments {
-            action: action.as_str().into(),
-            ids,
-            all_matching,
-            status: status(),
-            post_id: post_id(),
-            q: q(),
-            through_id,
-        });
-    };
-    keyboard_shortcuts(comments, cursor, send);
     view! {
         <Title text="Comments"/>
         <h1>"Comments"</h1>
@@ -62,11 +37,16 @@ pub fn CommentsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match comments.await {
-                    Ok(CommentQueue { page: list, latest_id }) => Either::Left(view! {
-                        <Actions picked send total=list.total through=latest_id.map(|id| id.0) page_len=list.rows.len() moderate/>
-                        <Queue rows=list.rows.clone() picked cursor/>
-                        <Pager page=list.page page_count=list.page_count() total=list.total per_page=list.per_page/>
-                    }),
+                    Ok(CommentQueue { page: list, latest_id }) => {
+                        let filter = (status(), post_id(), q());
+                        let (rows, through) = (list.rows.clone(), latest_id.map(|id| id.0));
+                        Either::Left(view! {
+                            <Moderation total=list.total page_len=list.rows.len()>
+                                <Queue rows=rows.clone() filter=filter.clone() through/>
+                            </Moderation>
+                            <Pager page=list.page page_count=list.page_count() total=list.total per_page=list.per_page/>
+                        })
+                    }
                     Err(error) => Either::Right(view! { <ErrorNotice error/> }),
                 }
             })}
@@ -95,135 +75,60 @@ fn QueueFilters() -> impl IntoView {
     }
 }
 
-/// The action bar: the four actions with a confirmation naming the count, progress, result,
-/// and the offer to extend a full page to every matching comment.
+/// The queue as a form: a box per comment, the four actions as its buttons, and the filter it
+/// was shown under (an "all matching" action applies to that filter, up to the newest comment
+/// shown, so comments arriving meanwhile are not included unseen).
 #[component]
-fn Actions<F>(
-    picked: RwSignal<Picked>,
-    send: F,
-    total: i64,
+fn Queue(
+    rows: Vec<CommentRow>,
+    filter: (Option<String>, Option<i64>, Option<String>),
     through: Option<i64>,
-    page_len: usize,
-    moderate: ServerAction<ModerateComments>,
-) -> impl IntoView
-where
-    F: Fn(Moderation, Picked) + Copy + Send + Sync + 'static,
-{
-    let count = move || match picked.get() {
-        Picked::Ids(ids) => ids.len() as i64,
-        Picked::AllMatching { total, .. } => total,
-    };
-    let ask = move |action: Moderation| {
-        let n = count();
-        if n == 0 {
-            return;
-        }
-        let verb = action.as_str();
-        let question =
-            format!("{}{} {n} comment{}?", verb[..1].to_uppercase(), &verb[1..], if n == 1 { "" } else { "s" });
-        if window().confirm_with_message(&question).unwrap_or(false) {
-            send(action, picked.get_untracked());
-        }
-    };
-    let whole_page = move || matches!(picked.get(), Picked::Ids(ids) if page_len > 0 && ids.len() == page_len);
-    let buttons = Moderation::ALL
-        .map(|a| {
-            let label = match a {
-                Moderation::Approve => "Approve",
-                Moderation::Reject => "Reject",
-                Moderation::Spam => "Spam",
-                Moderation::Delete => "Delete",
-            };
-            let class = if a == Moderation::Delete { "danger" } else { "secondary" };
-            view! { <button type="button" class=class disabled=move || count() == 0 || moderate.pending().get() on:click=move |_| ask(a)>{label}</button> }
-        })
-        .collect_view();
-    view! {
-        <div class="bulk-bar" role="toolbar" aria-label="Moderate selected comments">
-            <span>{move || format!("{} selected", count())}</span>
-            {buttons}
-            <Show when={move || whole_page() && total > page_len as i64}>
-                <button type="button" class="link-button" on:click=move |_| picked.set(Picked::AllMatching { total, through })>
-                    {format!("Select all {total} matching")}
-                </button>
-            </Show>
-            <Show when=move || matches!(picked.get(), Picked::AllMatching { .. })>
-                <span>{format!("All {total} matching comments are selected.")}</span>
-                <button type="button" class="link-button" on:click=move |_| picked.set(Picked::Ids(vec![]))>"Clear selection"</button>
-            </Show>
-        </div>
-        <div role="status" class="moderation-status">
-            <Show when=move || moderate.pending().get()>
-                <progress aria-label="Moderating"></progress>" Working…"
-            </Show>
-            {move || moderate.value().get().map(outcome_message)}
-        </div>
-    }
-}
-
-fn outcome_message(result: Result<ModerationOutcome, AppError>) -> impl IntoView {
-    match result {
-        Ok(o) => Either::Left(
-            view! { <span class="toast">{format!("{} changed, {} skipped.", o.changed, o.skipped)}</span> },
-        ),
-        Err(e) => Either::Right(view! { <span class="notice notice-error">{e.to_string()}</span> }),
-    }
-}
-
-#[component]
-fn Queue(rows: Vec<CommentRow>, picked: RwSignal<Picked>, cursor: RwSignal<usize>) -> impl IntoView {
+) -> impl IntoView {
     if rows.is_empty() {
         return Either::Left(view! { <p class="empty">"No comments match. The queue is clear."</p> });
     }
-    let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
-    let count = ids.len();
-    let all_on_page = move |ev: leptos::ev::Event| {
-        picked.set(Picked::Ids(if event_target_checked(&ev) { ids.clone() } else { vec![] }));
-    };
-    let body =
-        rows.into_iter().enumerate().map(|(i, row)| view! { <CommentRowView i row picked cursor/> }).collect_view();
+    let (status, post_id, q) = filter;
+    let buttons = Action::ALL
+        .map(|a| {
+            let label = match a {
+                Action::Approve => "Approve",
+                Action::Reject => "Reject",
+                Action::Spam => "Spam",
+                Action::Delete => "Delete",
+            };
+            let class = if a == Action::Delete { "danger" } else { "secondary" };
+            view! { <button type="submit" name="action" value=a.as_str() class=class>{label}</button> }
+        })
+        .collect_view();
+    let body = rows.into_iter().map(|row| view! { <CommentRowView row/> }).collect_view();
     Either::Right(view! {
-        <table class="data queue">
-            <caption class="visually-hidden">"Comments"</caption>
-            <thead><tr>
-                <th scope="col"><input type="checkbox" aria-label="Select all comments on this page"
-                    prop:checked={move || match picked.get() { Picked::Ids(v) => v.len() == count, Picked::AllMatching { .. } => true }}
-                    on:change=all_on_page/></th>
-                <th scope="col">"Comment"</th><th scope="col">"On"</th><th scope="col">"Status"</th><th scope="col">"Received (UTC)"</th>
-            </tr></thead>
-            <tbody>{body}</tbody>
-        </table>
+        <form id="moderation" method="post" action="/admin/api/comments/moderate">
+            {status.map(|v| view! { <input type="hidden" name="status" value=v/> })}
+            {post_id.map(|v| view! { <input type="hidden" name="post_id" value=v/> })}
+            {q.map(|v| view! { <input type="hidden" name="q" value=v/> })}
+            {through.map(|v| view! { <input type="hidden" name="through_id" value=v/> })}
+            <div class="bulk-bar" role="toolbar" aria-label="Moderate selected comments">{buttons}</div>
+            <table class="data queue">
+                <caption class="visually-hidden">"Comments"</caption>
+                <thead><tr>
+                    <th scope="col"><input type="checkbox" data-select-all aria-label="Select all comments on this page"/></th>
+                    <th scope="col">"Comment"</th><th scope="col">"On"</th><th scope="col">"Status"</th><th scope="col">"Received (UTC)"</th>
+                </tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </form>
     })
 }
 
 #[component]
-fn CommentRowView(i: usize, row: CommentRow, picked: RwSignal<Picked>, cursor: RwSignal<usize>) -> impl IntoView {
-    let id = row.id.0;
-    let checked = move || match picked.get() {
-        Picked::Ids(v) => v.contains(&id),
-        Picked::AllMatching { .. } => true,
-    };
-    let toggle = move |ev: leptos::ev::Event| {
-        let on = event_target_checked(&ev);
-        picked.update(|p| {
-            let mut ids = match p {
-                Picked::Ids(v) => std::mem::take(v),
-                Picked::AllMatching { .. } => vec![],
-            };
-            ids.retain(|x| *x != id);
-            if on {
-                ids.push(id);
-            }
-            *p = Picked::Ids(ids);
-        });
-    };
+fn CommentRowView(row: CommentRow) -> impl IntoView {
     let who = match &row.author_email {
         Some(email) => format!("{} <{email}>", row.author_name),
         None => row.author_name.clone(),
     };
     view! {
-        <tr class:current=move || cursor.get() == i>
-            <td><input type="checkbox" aria-label=format!("Select comment by {}", row.author_name) prop:checked=checked on:change=toggle/></td>
+        <tr>
+            <td><input type="checkbox" name="ids[]" value=row.id.0 aria-label=format!("Select comment by {}", row.author_name)/></td>
             <td><strong>{who}</strong><p class="comment-body">{row.body}</p></td>
             <td><a href=format!("/admin/posts/{}", row.post_id.0)>{row.post_title}</a></td>
             <td><span class=format!("status status-{}", row.status.as_str())>{row.status.label()}</span></td>
@@ -232,40 +137,122 @@ fn CommentRowView(i: usize, row: CommentRow, picked: RwSignal<Picked>, cursor: R
     }
 }
 
-/// j / k move through the page, a / r / s approve, reject or mark the current comment as spam.
-fn keyboard_shortcuts<F>(comments: Resource<Result<CommentQueue, AppError>>, cursor: RwSignal<usize>, send: F)
-where
-    F: Fn(Moderation, Picked) + Copy + 'static,
-{
-    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+/// The queue form's behaviour in the browser: how many are selected, ticking a whole page,
+/// extending a whole page to every matching comment, asking before an action (naming the
+/// count), and the keyboard: j / k move through the page, a / r / s approve, reject or mark the
+/// current comment as spam at once.
+#[island]
+fn Moderation(total: i64, page_len: usize, children: Children) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    let ticked = RwSignal::new(0usize);
+    let all_matching = RwSignal::new(false);
+    let cursor = RwSignal::new(None::<usize>);
+    let skip_question = StoredValue::new(false);
+    let boxes = move || -> Vec<HtmlInputElement> {
+        let Some(root) = root.get_untracked() else { return vec![] };
+        let Ok(list) = root.query_selector_all("input[name='ids[]']") else { return vec![] };
+        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<HtmlInputElement>().ok()).collect()
+    };
+    let on_change = move |ev: Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        if input.has_attribute("data-select-all") {
+            boxes().iter().for_each(|b| b.set_checked(input.checked()));
+        }
+        ticked.set(boxes().iter().filter(|b| b.checked()).count());
+        all_matching.set(false);
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        let n = if all_matching.get_untracked() { total.max(0) as usize } else { ticked.get_untracked() };
+        if n == 0 {
+            ev.prevent_default();
+            return;
+        }
+        if skip_question.get_value() {
+            skip_question.set_value(false);
+            return;
+        }
+        let verb = ev.submitter().and_then(|b| b.text_content()).unwrap_or_default();
+        let question = format!("{verb} {n} comment{}?", if n == 1 { "" } else { "s" });
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            ev.prevent_default();
+        }
+    };
+    let rows = move || -> Vec<Element> {
+        let Some(root) = root.get_untracked() else { return vec![] };
+        let Ok(list) = root.query_selector_all("tbody tr") else { return vec![] };
+        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
+    };
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let typing = ev
             .target()
-            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok())
-            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-            .unwrap_or(false);
-        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        let rows = rows();
+        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || rows.is_empty() {
             return;
         }
-        let ids: Vec<i64> = comments
-            .get_untracked()
-            .and_then(Result::ok)
-            .map(|q| q.page.rows.iter().map(|r| r.id.0).collect())
-            .unwrap_or_default();
-        if ids.is_empty() {
-            return;
-        }
-        let at = cursor.get_untracked().min(ids.len() - 1);
-        let act = |a| send(a, Picked::Ids(vec![ids[at]]));
+        let at = cursor.get_untracked().unwrap_or(0).min(rows.len() - 1);
+        let act = |action: &str| {
+            let boxes = boxes();
+            boxes.iter().enumerate().for_each(|(i, b)| b.set_checked(i == at));
+            ticked.set(1);
+            all_matching.set(false);
+            let Some(root) = root.get_untracked() else { return };
+            let form = root.query_selector("form").ok().flatten().and_then(|f| f.dyn_into::<HtmlFormElement>().ok());
+            let button = root
+                .query_selector(&format!("button[name='action'][value='{action}']"))
+                .ok()
+                .flatten()
+                .and_then(|b| b.dyn_into::<HtmlElement>().ok());
+            if let (Some(form), Some(button)) = (form, button) {
+                skip_question.set_value(true);
+                let _ = form.request_submit_with_submitter(Some(&button));
+            }
+        };
         match ev.key().as_str() {
-            "j" => cursor.set((at + 1).min(ids.len() - 1)),
-            "k" => cursor.set(at.saturating_sub(1)),
-            "a" => act(Moderation::Approve),
-            "r" => act(Moderation::Reject),
-            "s" => act(Moderation::Spam),
+            "j" => cursor.set(Some((at + 1).min(rows.len() - 1))),
+            "k" => cursor.set(Some(at.saturating_sub(1))),
+            "a" => act("approve"),
+            "r" => act("reject"),
+            "s" => act("spam"),
             _ => {}
         }
     });
-    on_cleanup(move || handle.remove());
+    on_cleanup(move || keys.remove());
+    // The highlighted row follows the cursor.
+    Effect::new(move |previous: Option<Option<usize>>| {
+        let now = cursor.get();
+        let rows = rows();
+        for (i, row) in rows.iter().enumerate() {
+            if previous.flatten() == Some(i) || now == Some(i) {
+                let _ = row.class_list().toggle_with_force("current", now == Some(i));
+            }
+        }
+        now
+    });
+    let offer_all = move || page_len > 0 && ticked.get() == page_len && total > page_len as i64 && !all_matching.get();
+    view! {
+        <div class="moderation" node_ref=root on:change=on_change on:submit=on_submit>
+            <div class="selection" role="status">
+                <span>{move || format!("{} selected", if all_matching.get() { total.max(0) as usize } else { ticked.get() })}</span>
+                <Show when=offer_all>
+                    <button type="button" class="link-button" on:click=move |_| all_matching.set(true)>
+                        {format!("Select all {total} matching")}
+                    </button>
+                </Show>
+                <Show when=move || all_matching.get()>
+                    <span>{format!("All {total} matching comments are selected.")}</span>
+                    <input type="hidden" name="all_matching" form="moderation" value="true"/>
+                    <button type="button" class="link-button" on:click=move |_| {
+                        all_matching.set(false);
+                        boxes().iter().for_each(|b| b.set_checked(false));
+                        ticked.set(0);
+                    }>"Clear selection"</button>
+                </Show>
+            </div>
+            {children()}
+        </div>
+    }
 }
 
 #[component]

@@ -2,15 +2,18 @@
 
 use crate::{
     api::auth::{fetch_actor, Logout},
-    components::ErrorNotice,
+    components::{ErrorNotice, OneTimeSecret},
     domain::Actor,
     error::AppError,
     policy::nav_items,
 };
-use leptos::{either::EitherOf3, prelude::*};
+use leptos::{
+    either::{Either, EitherOf3},
+    prelude::*,
+};
 use leptos_router::{
     components::{Outlet, Redirect, A},
-    hooks::use_location,
+    hooks::{use_location, use_query_map},
     location::Url,
 };
 
@@ -22,12 +25,9 @@ pub type ActorResource = Resource<Result<Actor, AppError>>;
 #[component]
 pub fn AdminLayout() -> impl IntoView {
     let location = use_location();
-    // Loaded once: re-running the Suspends that read it at every click would rebuild forms
-    // mid-submission. The header follows role changes on its own (see `Header`).
+    // Loaded once per page (the server's page gate already read the user: no second query).
     let me: ActorResource = Resource::new_blocking(|| (), |_| fetch_actor());
     provide_context(me);
-    // The page (Outlet) stays outside the Suspense: if the header's Suspend runs again, the
-    // page and its resources are not created twice (which would desynchronise hydration).
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <Suspense fallback=|| view! { <header class="topbar"><span class="brand">"Inkwarden"</span></header> }>
@@ -43,43 +43,52 @@ pub fn AdminLayout() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <main id="main"><Outlet/></main>
+        <main id="main">
+            {flash()}
+            {form_error().map(|error| view! { <ErrorNotice error/> })}
+            <Outlet/>
+        </main>
     }
 }
 
-/// Header and the navigation computed from the policy. After each navigation the client asks
-/// who is signed in again and redraws only the links and the badge, so a role an admin changed
-/// shows at the next click (the server applies it to every request regardless).
+/// What the last form did (its POST redirected here), rendered on the server once and gone.
+fn flash() -> Option<impl IntoView> {
+    #[cfg(feature = "ssr")]
+    let text = crate::ssr::auth::flash();
+    #[cfg(not(feature = "ssr"))]
+    let text: Option<crate::domain::Flash> = None;
+    text.filter(|f| !f.text.is_empty()).map(|flash| match flash.secret {
+        None => Either::Left(view! { <p class="toast" role="status">{flash.text}</p> }),
+        Some((label, value)) => Either::Right(view! { <OneTimeSecret message=flash.text value label/> }),
+    })
+}
+
+/// The error a plain form's POST came back with (the server function's redirect puts it into
+/// the URL), unless it is about fields: the form shows those beside them.
+fn form_error() -> Option<AppError> {
+    let encoded = use_query_map().read_untracked().get("__err")?;
+    match leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(&encoded) {
+        AppError::Invalid(_) => None,
+        error => Some(error),
+    }
+}
+
+/// Header and the navigation computed from the policy, for the actor the server just loaded:
+/// every page is a fresh load, so a role an admin changed shows at the next click.
 #[component]
 fn Header(actor: Actor) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    let role = RwSignal::new(actor.role);
-    let location = use_location();
-    Effect::new(move |previous: Option<String>| {
-        let path = location.pathname.get();
-        if previous.is_some_and(|p| p != path) {
-            leptos::task::spawn_local(async move {
-                if let Ok(now) = fetch_actor().await {
-                    // The header may be gone by then (signed out): nothing to update.
-                    let _ = role.try_set(now.role);
-                }
-            });
-        }
-        path
-    });
-    let links = move || {
-        nav_items(role.get())
-            .into_iter()
-            .map(|item| view! { <li><A href=item.href exact=true>{item.label}</A></li> })
-            .collect_view()
-    };
+    let links = nav_items(actor.role)
+        .into_iter()
+        .map(|item| view! { <li><A href=item.href exact=true>{item.label}</A></li> })
+        .collect_view();
     view! {
         <header class="topbar">
             <a class="brand" href="/admin">"Inkwarden"</a>
             <nav aria-label="Dashboard"><ul class="nav">{links}</ul></nav>
             <div class="account">
                 <A href="/admin/profile">{actor.username.clone()}</A>
-                <span class="role-badge">{move || role.get().label()}</span>
+                <span class="role-badge">{actor.role.label()}</span>
                 <ActionForm action=logout>
                     <button type="submit" class="link-button">"Sign out"</button>
                 </ActionForm>

@@ -7,7 +7,7 @@ use crate::{
         two_factor::Verify,
         welcome::{open_link, ChoosePassword},
     },
-    components::FieldMessage,
+    components::{FieldMessage, SendInBackground},
     error::AppError,
 };
 use leptos::{either::Either, prelude::*};
@@ -29,14 +29,16 @@ pub fn LoginPage() -> impl IntoView {
             <Show when=password_set>
                 <p class="toast" role="status">"Your password is set. Sign in with it."</p>
             </Show>
-            <ActionForm action=login>
-                <input type="hidden" name="next" value=next/>
-                <label for="username">"Username"</label>
-                <input id="username" name="username" autocomplete="username" required maxlength="64"/>
-                <label for="password">"Password"</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required/>
-                <button type="submit" disabled=move || login.pending().get()>"Sign in"</button>
-            </ActionForm>
+            <SendInBackground>
+                <ActionForm action=login>
+                    <input type="hidden" name="next" value=next/>
+                    <label for="username">"Username"</label>
+                    <input id="username" name="username" autocomplete="username" required maxlength="64"/>
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                    <button type="submit" disabled=move || login.pending().get()>"Sign in"</button>
+                </ActionForm>
+            </SendInBackground>
             {move || error.get().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
         </main>
     }
@@ -61,12 +63,14 @@ pub fn VerifyPage() -> impl IntoView {
         <main id="main" class="auth-page">
             <h1>"Enter your code"</h1>
             <p>"Open your authenticator app and enter the 6-digit code for Inkwarden, or one of your recovery codes."</p>
-            <ActionForm action=verify>
-                <label for="code">"Code"</label>
-                <input id="code" name="code" autocomplete="one-time-code" required maxlength="32" autofocus/>
-                <FieldMessage error field="code"/>
-                <button type="submit" disabled=move || verify.pending().get()>"Verify"</button>
-            </ActionForm>
+            <SendInBackground>
+                <ActionForm action=verify>
+                    <label for="code">"Code"</label>
+                    <input id="code" name="code" autocomplete="one-time-code" required maxlength="32" autofocus/>
+                    <FieldMessage error field="code"/>
+                    <button type="submit" disabled=move || verify.pending().get()>"Verify"</button>
+                </ActionForm>
+            </SendInBackground>
             {move || general().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
             <p><a href="/admin/login">"Start over"</a></p>
         </main>
@@ -86,19 +90,21 @@ pub fn SetupPage() -> impl IntoView {
         <main id="main" class="auth-page">
             <h1>"Create the first admin"</h1>
             <p>"This one-time link creates the administrator account of this Inkwarden install."</p>
-            <ActionForm action=setup>
-                <input type="hidden" name="token" value=token/>
-                <label for="username">"Username"</label>
-                <input id="username" name="username" autocomplete="username" required maxlength="32"/>
-                <FieldMessage error field="username"/>
-                <label for="password">"Password"</label>
-                <input id="password" name="password" type="password" autocomplete="new-password" required minlength="12"/>
-                <FieldMessage error field="password"/>
-                <label for="password_confirm">"Repeat password"</label>
-                <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" required/>
-                <FieldMessage error field="password_confirm"/>
-                <button type="submit">"Create admin"</button>
-            </ActionForm>
+            <SendInBackground>
+                <ActionForm action=setup>
+                    <input type="hidden" name="token" value=token/>
+                    <label for="username">"Username"</label>
+                    <input id="username" name="username" autocomplete="username" required maxlength="32"/>
+                    <FieldMessage error field="username"/>
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="new-password" required minlength="12"/>
+                    <FieldMessage error field="password"/>
+                    <label for="password_confirm">"Repeat password"</label>
+                    <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" required/>
+                    <FieldMessage error field="password_confirm"/>
+                    <button type="submit">"Create admin"</button>
+                </ActionForm>
+            </SendInBackground>
             {move || general().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
         </main>
     }
@@ -156,18 +162,20 @@ fn ChoosePasswordForm(info: crate::domain::LinkInfo, token: String) -> impl Into
         <h1>{heading}</h1>
         <p>"Choose the password for the account " <strong>{info.username.clone()}</strong>
             ". It must be at least 12 characters long. This link works once."</p>
-        <ActionForm action=choose>
-            <input type="hidden" name="token" value=token/>
-            // For password managers: the account the new password belongs to.
-            <input type="text" value=info.username autocomplete="username" aria-hidden="true" hidden/>
-            <label for="password">"New password"</label>
-            <input id="password" name="password" type="password" autocomplete="new-password" required minlength="12"/>
-            <FieldMessage error field="password"/>
-            <label for="password_confirm">"Repeat password"</label>
-            <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" required/>
-            <FieldMessage error field="password_confirm"/>
-            <button type="submit" disabled=move || choose.pending().get()>"Set password"</button>
-        </ActionForm>
+        <SendInBackground>
+            <ActionForm action=choose>
+                <input type="hidden" name="token" value=token/>
+                // For password managers: the account the new password belongs to.
+                <input type="text" value=info.username autocomplete="username" aria-hidden="true" hidden/>
+                <label for="password">"New password"</label>
+                <input id="password" name="password" type="password" autocomplete="new-password" required minlength="12"/>
+                <FieldMessage error field="password"/>
+                <label for="password_confirm">"Repeat password"</label>
+                <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" required/>
+                <FieldMessage error field="password_confirm"/>
+                <button type="submit" disabled=move || choose.pending().get()>"Set password"</button>
+            </ActionForm>
+        </SendInBackground>
         {move || general().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
     }
 }

@@ -3,14 +3,17 @@
 
 use crate::{
     api::{
-        profile::{list_sessions, ChangePassword, EndOtherSessions, EndSession},
-        two_factor::{fetch_two_factor_status, BeginTotp, ConfirmTotp, DisableTotp, RegenerateRecoveryCodes},
+        profile::{list_sessions, ChangePassword},
+        two_factor::{fetch_two_factor_status, DisableTotp, RegenerateRecoveryCodes, TotpEnrolment},
     },
-    components::{ErrorNotice, FieldMessage},
+    components::{
+        background::{follow, post, send, Sent},
+        AskFirst, ErrorNotice, FieldMessage, SendInBackground,
+    },
     domain::SessionInfo,
     error::AppError,
 };
-use leptos::{either::Either, prelude::*};
+use leptos::{either::Either, prelude::*, wasm_bindgen::JsCast, web_sys::HtmlFormElement};
 use leptos_meta::Title;
 
 /// `/admin/profile`: change one's own password. Other sessions end when it changes.
@@ -18,8 +21,6 @@ use leptos_meta::Title;
 pub fn ProfilePage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let error = Signal::derive(move || change.value().get().and_then(Result::err));
-    let done = move || matches!(change.value().get(), Some(Ok(())));
-    let general = move || error.get().filter(|e| !matches!(e, AppError::Invalid(_)));
     view! {
         <Title text="Profile"/>
         <h1>"Profile"</h1>
@@ -38,53 +39,25 @@ pub fn ProfilePage() -> impl IntoView {
                 <FieldMessage error field="confirm_password"/>
                 <button type="submit" disabled=move || change.pending().get()>"Change password"</button>
             </ActionForm>
-            <Show when=done>
-                <p class="toast" role="status">"Password changed. Your other sessions have ended."</p>
-            </Show>
-            {move || general().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
         </section>
         <TwoFactor/>
         <Sessions/>
     }
 }
 
-/// Two-factor sign-in: set it up (QR code and secret, then a first code), see the recovery codes
-/// once, make new ones, or turn it off.
+/// Two-factor sign-in: set it up (QR code and secret, then a first code: [`TotpSetup`]), see the
+/// recovery codes once, make new ones, or turn it off.
 #[component]
 fn TwoFactor() -> impl IntoView {
-    let begin = ServerAction::<BeginTotp>::new();
-    let confirm = ServerAction::<ConfirmTotp>::new();
-    let disable = ServerAction::<DisableTotp>::new();
-    let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
-    let status = Resource::new(
-        move || (confirm.version().get(), disable.version().get(), regenerate.version().get()),
-        |_| fetch_two_factor_status(),
-    );
-    let confirm_error = Signal::derive(move || confirm.value().get().and_then(Result::err));
+    let (disable, regenerate) = (ServerAction::<DisableTotp>::new(), ServerAction::<RegenerateRecoveryCodes>::new());
+    let status = Resource::new(|| (), |_| fetch_two_factor_status());
+    // Without JavaScript a refused form comes back with its error in the URL.
     let disable_error = Signal::derive(move || disable.value().get().and_then(Result::err));
     let regenerate_error = Signal::derive(move || regenerate.value().get().and_then(Result::err));
-    let codes = move || match (confirm.value().get(), regenerate.value().get()) {
-        (Some(Ok(codes)), _) | (_, Some(Ok(codes))) => Some(view! { <RecoveryCodes codes/> }),
-        _ => None,
-    };
-    let enrolment = move || {
-        begin.value().get().map(|result| match result {
-            Ok(e) => {
-                let svg = e.qr_svg.find("<svg").map_or(String::new(), |at| e.qr_svg[at..].to_owned());
-                Either::Left(view! {
-                    <div class="qr" role="img" aria-label="QR code of your two-factor secret" inner_html=svg></div>
-                    <p>"Can't scan it? Type this secret into your app: " <code id="totp-secret">{e.secret}</code></p>
-                    <ActionForm action=confirm>
-                        <label for="totp_code">"Code from your app"</label>
-                        <input id="totp_code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6"/>
-                        <FieldMessage error=confirm_error field="code" id="confirm-code-error"/>
-                        <button type="submit">"Turn on two-factor sign-in"</button>
-                    </ActionForm>
-                })
-            }
-            Err(error) => Either::Right(view! { <ErrorNotice error/> }),
-        })
-    };
+    #[cfg(feature = "ssr")]
+    let codes = crate::ssr::auth::flash().map(|f| f.codes).filter(|c| !c.is_empty());
+    #[cfg(not(feature = "ssr"))]
+    let codes: Option<Vec<String>> = None;
     view! {
         <section class="card">
             <h2 id="two-factor">"Two-factor sign-in"</h2>
@@ -93,22 +66,26 @@ fn TwoFactor() -> impl IntoView {
                     match status.await {
                         Ok(s) if s.enabled => Either::Left(Either::Left(view! {
                             <p>{format!("Two-factor sign-in is on. {} unused recovery codes left.", s.recovery_codes_left)}</p>
-                            <ActionForm action=regenerate>
-                                <label for="regenerate_code">"Code from your app"</label>
-                                <input id="regenerate_code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6"/>
-                                <FieldMessage error=regenerate_error field="code" id="regenerate-code-error"/>
-                                <button type="submit">"Make new recovery codes"</button>
-                            </ActionForm>
+                            <SendInBackground>
+                                <ActionForm action=regenerate>
+                                    <label for="regenerate_code">"Code from your app"</label>
+                                    <input id="regenerate_code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6"/>
+                                    <FieldMessage error=regenerate_error field="code" id="regenerate-code-error"/>
+                                    <button type="submit">"Make new recovery codes"</button>
+                                </ActionForm>
+                            </SendInBackground>
                             <h3>"Turn it off"</h3>
-                            <ActionForm action=disable>
-                                <label for="disable_password">"Current password"</label>
-                                <input id="disable_password" name="current_password" type="password" autocomplete="current-password" required/>
-                                <FieldMessage error=disable_error field="current_password"/>
-                                <label for="disable_code">"Code from your app"</label>
-                                <input id="disable_code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6"/>
-                                <FieldMessage error=disable_error field="code" id="disable-code-error"/>
-                                <button type="submit" class="danger">"Turn off two-factor sign-in"</button>
-                            </ActionForm>
+                            <SendInBackground>
+                                <ActionForm action=disable>
+                                    <label for="disable_password">"Current password"</label>
+                                    <input id="disable_password" name="current_password" type="password" autocomplete="current-password" required/>
+                                    <FieldMessage error=disable_error field="current_password"/>
+                                    <label for="disable_code">"Code from your app"</label>
+                                    <input id="disable_code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6"/>
+                                    <FieldMessage error=disable_error field="code"/>
+                                    <button type="submit" class="danger">"Turn off two-factor sign-in"</button>
+                                </ActionForm>
+                            </SendInBackground>
                         })),
                         Ok(s) => Either::Left(Either::Right(view! {
                             {s.required.then_some(view! {
@@ -117,17 +94,68 @@ fn TwoFactor() -> impl IntoView {
                                 </p>
                             })}
                             <p>"Sign in with a code from an authenticator app as well as your password."</p>
-                            <ActionForm action=begin>
-                                <button type="submit">"Set up two-factor sign-in"</button>
-                            </ActionForm>
-                            {enrolment}
+                            <TotpSetup/>
                         })),
                         Err(error) => Either::Right(view! { <ErrorNotice error/> }),
                     }
                 })}
             </Suspense>
-            {codes}
+            {codes.map(|codes| view! { <RecoveryCodes codes/> })}
         </section>
+    }
+}
+
+/// Setting up two-factor sign-in needs the browser: the button asks the server for a fresh
+/// secret, shown here once as a QR code and as text; the first code from the app turns it on,
+/// and the page reloads with the recovery codes.
+#[island]
+fn TotpSetup() -> impl IntoView {
+    let enrolment = RwSignal::new(None::<TotpEnrolment>);
+    let refused = RwSignal::new(None::<String>);
+    let code_error = RwSignal::new(None::<String>);
+    let begin = move |_| {
+        leptos::task::spawn_local(async move {
+            match post("/admin/api/profile/totp/begin", String::new()).await {
+                Sent::Done { answer, .. } => match serde_json::from_str::<TotpEnrolment>(&answer) {
+                    Ok(e) => enrolment.set(Some(e)),
+                    Err(_) => refused.set(Some(AppError::Internal.to_string())),
+                },
+                Sent::Refused(error) => refused.set(Some(error.to_string())),
+            }
+        });
+    };
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            match send(&form).await {
+                Sent::Done { location, .. } => follow(location),
+                Sent::Refused(AppError::Invalid(fields)) => {
+                    code_error.set(fields.into_iter().next().map(|f| f.message));
+                }
+                Sent::Refused(error) => refused.set(Some(error.to_string())),
+            }
+        });
+    };
+    let shown = move || {
+        enrolment.get().map(|e| {
+            let svg = e.qr_svg.find("<svg").map_or(String::new(), |at| e.qr_svg[at..].to_owned());
+            view! {
+                <div class="qr" role="img" aria-label="QR code of your two-factor secret" inner_html=svg></div>
+                <p>"Can't scan it? Type this secret into your app: " <code id="totp-secret">{e.secret}</code></p>
+                <form method="post" action="/admin/api/profile/totp/confirm" on:submit=confirm>
+                    <label for="totp_code">"Code from your app"</label>
+                    <input id="totp_code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="6"/>
+                    <p class="field-error" id="confirm-code-error" hidden=move || code_error.get().is_none()>{move || code_error.get()}</p>
+                    <button type="submit">"Turn on two-factor sign-in"</button>
+                </form>
+            }
+        })
+    };
+    view! {
+        <button type="button" on:click=begin>"Set up two-factor sign-in"</button>
+        {shown}
+        {move || refused.get().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
     }
 }
 
@@ -145,57 +173,33 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
 /// Where one is signed in, with a way to end any of those sessions.
 #[component]
 fn Sessions() -> impl IntoView {
-    let end = ServerAction::<EndSession>::new();
-    let end_others = ServerAction::<EndOtherSessions>::new();
-    let sessions = Resource::new(move || (end.version().get(), end_others.version().get()), |_| list_sessions());
-    let message = move || match (end.value().get(), end_others.value().get()) {
-        (Some(Err(error)), _) | (_, Some(Err(error))) => Some(Either::Left(view! { <ErrorNotice error/> })),
-        (_, Some(Ok(n))) => Some(Either::Right(view! {
-            <p class="toast" role="status">{format!("Ended {n} other session{}.", if n == 1 { "" } else { "s" })}</p>
-        })),
-        (Some(Ok(())), None) => {
-            Some(Either::Right(view! { <p class="toast" role="status">{"Session ended.".to_owned()}</p> }))
-        }
-        (None, None) => None,
-    };
-    let confirm_others = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if window().confirm_with_message("Sign out every other browser?").unwrap_or(false) {
-            end_others.dispatch(EndOtherSessions {});
-        }
-    };
+    let sessions = Resource::new(|| (), |_| list_sessions());
     view! {
         <section class="card">
             <h2 id="sessions">"Where you are signed in"</h2>
-            {message}
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match sessions.await {
-                        Ok(rows) => Either::Left(view! { <SessionTable rows end/> }),
+                        Ok(rows) => Either::Left(view! { <SessionTable rows/> }),
                         Err(error) => Either::Right(view! { <ErrorNotice error/> }),
                     }
                 })}
             </Suspense>
-            <form method="post" action="/admin/api/profile/sessions/end-others" on:submit=confirm_others>
-                <button type="submit" class="danger">"Sign out all other sessions"</button>
-            </form>
+            <AskFirst question="Sign out every other browser?".to_owned()>
+                <form method="post" action="/admin/api/profile/sessions/end-others">
+                    <button type="submit" class="danger">"Sign out all other sessions"</button>
+                </form>
+            </AskFirst>
         </section>
     }
 }
 
 #[component]
-fn SessionTable(rows: Vec<SessionInfo>, end: ServerAction<EndSession>) -> impl IntoView {
+fn SessionTable(rows: Vec<SessionInfo>) -> impl IntoView {
     let when = |t: &str| t.get(..16).unwrap_or(t).replace('T', " ");
     let rows = rows
         .into_iter()
         .map(|s| {
-            let handle = s.handle.clone();
-            let confirm = move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                if window().confirm_with_message("End this session? That browser is signed out.").unwrap_or(false) {
-                    end.dispatch(EndSession { id: handle.clone() });
-                }
-            };
             let this = if s.current { " (this browser)" } else { "" };
             let label = format!("End the session of {}{this}, signed in at {}", s.device, when(&s.signed_in_at));
             view! {
@@ -205,10 +209,12 @@ fn SessionTable(rows: Vec<SessionInfo>, end: ServerAction<EndSession>) -> impl I
                     <td>{when(&s.signed_in_at)}</td>
                     <td>{when(&s.last_seen_at)}</td>
                     <td>
-                        <form method="post" action="/admin/api/profile/sessions/end" on:submit=confirm>
-                            <input type="hidden" name="id" value=s.handle.clone()/>
-                            <button type="submit" aria-label=label>"End"</button>
-                        </form>
+                        <AskFirst question="End this session? That browser is signed out.".to_owned()>
+                            <form method="post" action="/admin/api/profile/sessions/end">
+                                <input type="hidden" name="id" value=s.handle.clone()/>
+                                <button type="submit" aria-label=label>"End"</button>
+                            </form>
+                        </AskFirst>
                     </td>
                 </tr>
             }

@@ -14,19 +14,12 @@ use leptos_meta::Title;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let save = ServerAction::<UpdateSettings>::new();
-    // Loaded once: after a save the form already shows what was saved, and re-rendering it
-    // would dispose the form while its submission is still being answered.
     let settings = Resource::new(|| (), |_| get_settings());
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    // Other errors and the success show at the top of every page (see the layout).
     let outcome = move || {
-        save.value().get().map(|result| match result {
-            Ok(_) => Either::Left(
-                view! { <p class="toast" role="status">"Settings saved. The public site uses them now."</p> },
-            ),
-            Err(AppError::Invalid(_)) => Either::Right(Either::Left(view! {
-                <p class="notice notice-error" role="alert">"Please correct the highlighted fields."</p>
-            })),
-            Err(error) => Either::Right(Either::Right(view! { <ErrorNotice error/> })),
+        matches!(error.get(), Some(AppError::Invalid(_))).then(|| {
+            view! { <p class="notice notice-error" role="alert">"Please correct the highlighted fields."</p> }
         })
     };
     view! {

@@ -1,10 +1,8 @@
 //! `/admin/categories` and `/admin/tags`: create, rename and delete terms.
 
 use crate::{
-    api::taxonomy::{
-        list_categories, list_tags, CreateCategory, CreateTag, DeleteCategory, DeleteTag, UpdateCategory, UpdateTag,
-    },
-    components::{FieldMessage, Forbidden},
+    api::taxonomy::{list_categories, list_tags, CreateCategory, CreateTag, UpdateCategory, UpdateTag},
+    components::{AskFirst, FieldMessage, Forbidden},
     domain::Term,
     error::AppError,
     pages::ActorResource,
@@ -18,36 +16,22 @@ use leptos_meta::Title;
 pub fn CategoriesPage() -> impl IntoView {
     let create = ServerAction::<CreateCategory>::new();
     let update = ServerAction::<UpdateCategory>::new();
-    let delete = ServerAction::<DeleteCategory>::new();
-    let terms = Resource::new(
-        move || (create.version().get(), update.version().get(), delete.version().get()),
-        |_| list_categories(),
-    );
+    let terms = Resource::new(|| (), |_| list_categories());
     let rows = move |list: Vec<Term>| {
         list.into_iter()
             .map(|t| {
-                let id = t.id;
-                let confirm = move |ev: leptos::ev::SubmitEvent| {
-                    ev.prevent_default();
-                    if window()
-                        .confirm_with_message("Delete this category? Its posts keep existing, without a category.")
-                        .unwrap_or(false)
-                    {
-                        delete.dispatch(DeleteCategory { id });
-                    }
-                };
                 let rename = t.clone();
                 let save =
                     view! { <ActionForm action=update attr:class="inline"><RenameFields term=rename/></ActionForm> };
-                view! { <TermRow term=t save delete_path="/admin/api/categories/delete" on_delete=confirm/> }
+                view! { <TermRow term=t save delete_path="/admin/api/categories/delete"
+                question="Delete this category? Its posts keep existing, without a category."/> }
             })
             .collect_view()
     };
-    let error =
-        Signal::derive(move || first_error(&[create.value().get(), update.value().get()], delete.value().get()));
+    let error = Signal::derive(move || first_error(&[create.value().get(), update.value().get()]));
     view! {
         <Title text="Categories"/>
-        <TermsLayout title="Categories" noun="category" terms rows error>
+        <TermsLayout title="Categories" noun="category" terms rows>
             <ActionForm action=create attr:class="inline"><NewTermFields noun="category" error/></ActionForm>
         </TermsLayout>
     }
@@ -58,40 +42,29 @@ pub fn CategoriesPage() -> impl IntoView {
 pub fn TagsPage() -> impl IntoView {
     let create = ServerAction::<CreateTag>::new();
     let update = ServerAction::<UpdateTag>::new();
-    let delete = ServerAction::<DeleteTag>::new();
-    let terms = Resource::new(
-        move || (create.version().get(), update.version().get(), delete.version().get()),
-        |_| list_tags(),
-    );
+    let terms = Resource::new(|| (), |_| list_tags());
     let rows = move |list: Vec<Term>| {
         list.into_iter()
             .map(|t| {
-                let id = t.id;
-                let confirm = move |ev: leptos::ev::SubmitEvent| {
-                    ev.prevent_default();
-                    if window().confirm_with_message("Delete this tag? Posts lose it.").unwrap_or(false) {
-                        delete.dispatch(DeleteTag { id });
-                    }
-                };
                 let rename = t.clone();
                 let save =
                     view! { <ActionForm action=update attr:class="inline"><RenameFields term=rename/></ActionForm> };
-                view! { <TermRow term=t save delete_path="/admin/api/tags/delete" on_delete=confirm/> }
+                view! { <TermRow term=t save delete_path="/admin/api/tags/delete" question="Delete this tag? Posts lose it."/> }
             })
             .collect_view()
     };
-    let error =
-        Signal::derive(move || first_error(&[create.value().get(), update.value().get()], delete.value().get()));
+    let error = Signal::derive(move || first_error(&[create.value().get(), update.value().get()]));
     view! {
         <Title text="Tags"/>
-        <TermsLayout title="Tags" noun="tag" terms rows error>
+        <TermsLayout title="Tags" noun="tag" terms rows>
             <ActionForm action=create attr:class="inline"><NewTermFields noun="tag" error/></ActionForm>
         </TermsLayout>
     }
 }
 
-fn first_error(saves: &[Option<Result<i64, AppError>>], delete: Option<Result<(), AppError>>) -> Option<AppError> {
-    saves.iter().flatten().find_map(|r| r.clone().err()).or_else(|| delete.and_then(Result::err))
+/// The field errors of the create or a rename form (the layout shows any other error).
+fn first_error(saves: &[Option<Result<i64, AppError>>]) -> Option<AppError> {
+    saves.iter().flatten().find_map(|r| r.clone().err())
 }
 
 /// The page around a term list: the 403 page for non-admins, the create form, the table.
@@ -101,7 +74,6 @@ fn TermsLayout<R, V>(
     noun: &'static str,
     terms: Resource<Result<Vec<Term>, AppError>>,
     rows: R,
-    error: Signal<Option<AppError>>,
     children: ChildrenFn,
 ) -> impl IntoView
 where
@@ -125,7 +97,6 @@ where
                         <h2>{format!("Add a {noun}")}</h2>
                         {children.with_value(|c| c())}
                     </section>
-                    {move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
                     <Show when=move || empty><p class="empty">{format!("No {noun} yet.")}</p></Show>
                     <table class="data">
                         <caption class="visually-hidden">{title}</caption>
@@ -165,20 +136,21 @@ fn RenameFields(term: Term) -> impl IntoView {
 }
 
 #[component]
-fn TermRow<S, D>(term: Term, save: S, delete_path: &'static str, on_delete: D) -> impl IntoView
+fn TermRow<S>(term: Term, save: S, delete_path: &'static str, question: &'static str) -> impl IntoView
 where
     S: IntoView + 'static,
-    D: FnMut(leptos::ev::SubmitEvent) + 'static,
 {
     view! {
         <tr>
             <td>{save}</td>
             <td>{term.posts}</td>
             <td>
-                <form method="post" action=delete_path on:submit=on_delete>
-                    <input type="hidden" name="id" value=term.id/>
-                    <button type="submit" class="danger" aria-label=format!("Delete {}", term.name)>"Delete"</button>
-                </form>
+                <AskFirst question=question.to_owned()>
+                    <form method="post" action=delete_path>
+                        <input type="hidden" name="id" value=term.id/>
+                        <button type="submit" class="danger" aria-label=format!("Delete {}", term.name)>"Delete"</button>
+                    </form>
+                </AskFirst>
             </td>
         </tr>
     }

@@ -2,51 +2,20 @@
 //! shown once.
 
 use crate::{
-    api::tokens::{list_tokens, CreateToken, RevokeToken, RotateToken},
-    components::{confirmed, ErrorNotice, FieldMessage, OneTimeSecret},
-    domain::{IssuedToken, TokenScope, TokenSummary},
-    error::AppError,
+    api::tokens::{list_tokens, CreateToken},
+    components::{AskFirst, ErrorNotice, FieldMessage},
+    domain::{TokenScope, TokenSummary},
 };
-use leptos::{
-    either::{Either, EitherOf3},
-    prelude::*,
-};
+use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
-/// `/admin/tokens`. Admins only; others get the 403 page.
+/// `/admin/tokens`. Admins only; others get the 403 page. Every form is a plain POST that comes
+/// back here; a secret just issued shows once, at the top of the page.
 #[component]
 pub fn TokensPage() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
-    let revoke = ServerAction::<RevokeToken>::new();
-    let rotate = ServerAction::<RotateToken>::new();
-    let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get(), rotate.version().get()),
-        |_| list_tokens(),
-    );
+    let tokens = Resource::new(|| (), |_| list_tokens());
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
-    let outcome = move || {
-        let latest = [(create.version().get(), 0), (revoke.version().get(), 1), (rotate.version().get(), 2)];
-        let (_, which) = latest.into_iter().filter(|(v, _)| *v > 0).max_by_key(|(v, _)| *v)?;
-        Some(match which {
-            0 => match create.value().get()? {
-                Ok(issued) => EitherOf3::A(view! { <SecretNotice issued what="Token created"/> }),
-                Err(AppError::Invalid(_)) => return None,
-                Err(error) => EitherOf3::C(view! { <ErrorNotice error/> }),
-            },
-            1 => match revoke.value().get()? {
-                Ok(t) => EitherOf3::B(view! {
-                    <p class="toast" role="status">{format!("Revoked {} ({}); it no longer works.", t.name, t.prefix)}</p>
-                }),
-                Err(error) => EitherOf3::C(view! { <ErrorNotice error/> }),
-            },
-            _ => match rotate.value().get()? {
-                Ok(issued) => {
-                    EitherOf3::A(view! { <SecretNotice issued what="New secret issued; the old one no longer works"/> })
-                }
-                Err(error) => EitherOf3::C(view! { <ErrorNotice error/> }),
-            },
-        })
-    };
     let scopes = TokenScope::ALL
         .into_iter()
         .map(|s| {
@@ -65,7 +34,6 @@ pub fn TokensPage() -> impl IntoView {
         <h1>"API tokens"</h1>
         <p class="hint">"A token lets a script use the REST API under " <code>"/api/v1/"</code>
             " as you, within its scopes and your role. It never opens the dashboard."</p>
-        {outcome}
         <details class="invite" open=move || error.get().is_some()>
             <summary>"Create a token"</summary>
             <ActionForm action=create attr:class="fields">
@@ -86,7 +54,7 @@ pub fn TokensPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match tokens.await {
-                    Ok(rows) => Either::Left(view! { <TokenTable rows revoke rotate/> }),
+                    Ok(rows) => Either::Left(view! { <TokenTable rows/> }),
                     Err(error) => Either::Right(view! { <ErrorNotice error/> }),
                 }
             })}
@@ -94,20 +62,8 @@ pub fn TokensPage() -> impl IntoView {
     }
 }
 
-/// A secret just issued, with a copy button and the warning that it is shown once.
 #[component]
-fn SecretNotice(issued: IssuedToken, what: &'static str) -> impl IntoView {
-    let t = &issued.token;
-    let message = format!("{what}: {} ({}). Copy the secret now: it is not shown again.", t.name, t.prefix);
-    view! { <OneTimeSecret message value=issued.secret id="token-secret" label="Token secret"/> }
-}
-
-#[component]
-fn TokenTable(
-    rows: Vec<TokenSummary>,
-    revoke: ServerAction<RevokeToken>,
-    rotate: ServerAction<RotateToken>,
-) -> impl IntoView {
+fn TokenTable(rows: Vec<TokenSummary>) -> impl IntoView {
     if rows.is_empty() {
         return Either::Left(view! { <p class="empty">"No tokens yet."</p> });
     }
@@ -120,30 +76,24 @@ fn TokenTable(
                 format!("Revoke the token {}? Scripts using it stop working at once.", t.name),
                 format!("Issue a new secret for {}? The current secret stops working at once.", t.name),
             );
-            let on_revoke = move |ev: leptos::ev::SubmitEvent| {
-                if confirmed(&ev, &revoke_q) {
-                    revoke.dispatch(RevokeToken { id });
-                }
-            };
-            let on_rotate = move |ev: leptos::ev::SubmitEvent| {
-                if confirmed(&ev, &rotate_q) {
-                    rotate.dispatch(RotateToken { id });
-                }
-            };
             let (revoke_label, rotate_label) = (format!("Revoke {}", t.name), format!("Rotate {}", t.name));
             let state = match &t.revoked_at {
                 Some(at) => format!("Revoked {}", day(at)),
                 None => "Active".to_owned(),
             };
             let controls = t.revoked_at.is_none().then(|| view! {
-                <form method="post" action="/admin/api/tokens/rotate" on:submit=on_rotate class="inline">
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit" aria-label=rotate_label>"Rotate"</button>
-                </form>
-                <form method="post" action="/admin/api/tokens/revoke" on:submit=on_revoke class="inline">
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="danger" aria-label=revoke_label>"Revoke"</button>
-                </form>
+                <AskFirst question=rotate_q>
+                    <form method="post" action="/admin/api/tokens/rotate" class="inline">
+                        <input type="hidden" name="id" value=id/>
+                        <button type="submit" aria-label=rotate_label>"Rotate"</button>
+                    </form>
+                </AskFirst>
+                <AskFirst question=revoke_q>
+                    <form method="post" action="/admin/api/tokens/revoke" class="inline">
+                        <input type="hidden" name="id" value=id/>
+                        <button type="submit" class="danger" aria-label=revoke_label>"Revoke"</button>
+                    </form>
+                </AskFirst>
             });
             view! {
                 <tr>

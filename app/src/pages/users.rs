@@ -3,19 +3,14 @@
 
 use super::query_number;
 use crate::{
-    api::users::{
-        list_lockouts, list_users, CreateUser, Deactivate, EndUserSessions, Reactivate, ResetPassword, SetRole, Unlock,
-    },
-    components::{confirmed, options_html, ErrorNotice, FieldMessage, OneTimeSecret, Pager, SortHeader},
-    domain::{Lockout, OneTimeLink, Role, UserId, UserSort, UserSummary},
+    api::users::{list_lockouts, list_users, CreateUser},
+    components::{options_html, AskFirst, ErrorNotice, FieldMessage, Pager, SortHeader},
+    domain::{Lockout, Role, UserId, UserSort, UserSummary},
     error::AppError,
     pages::ActorResource,
     policy::may_change_account,
 };
-use leptos::{
-    either::{Either, EitherOf3},
-    prelude::*,
-};
+use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
@@ -27,32 +22,29 @@ pub fn UsersPage() -> impl IntoView {
     let text = move |k: &'static str| move || query.read().get(k).filter(|v| !v.is_empty());
     let (q, role, status, sort, dir) = (text("q"), text("role"), text("status"), text("sort"), text("dir"));
     let (page, per_page) = (query_number("page"), query_number("per_page"));
-    let actions = AccountActions::new();
+    let invite = ServerAction::<CreateUser>::new();
     let users = Resource::new(
-        move || (q(), role(), status(), sort(), dir(), page(), per_page(), actions.version()),
-        |(q, r, s, so, d, p, n, _)| list_users(q, r, s, so, d, p, n),
+        move || (q(), role(), status(), sort(), dir(), page(), per_page()),
+        |(q, r, s, so, d, p, n)| list_users(q, r, s, so, d, p, n),
     );
     let me = expect_context::<ActorResource>();
     view! {
         <Title text="Users"/>
         <h1>"Users"</h1>
-        <Invite invite=actions.invite/>
-        {move || actions.outcome()}
+        <Invite invite/>
         <UserFilters/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let me = me.await.ok();
                 match users.await {
                     Ok(list) => Either::Left(view! {
-                        <UserTable rows=list.rows.clone() me actions/>
+                        <UserTable rows=list.rows.clone() me/>
                         <Pager page=list.page page_count=list.page_count() total=list.total per_page=list.per_page/>
                     }),
                     Err(error) => Either::Right(view! { <ErrorNotice error/> }),
                 }
             })}
         </Suspense>
-        // Outside the list's Suspend: a resource must be created when the page renders, not
-        // after an await, or the client and the server disagree when the page hydrates.
         <Lockouts/>
     }
 }
@@ -86,17 +78,6 @@ fn Invite(invite: ServerAction<CreateUser>) -> impl IntoView {
     }
 }
 
-/// A one-time link just issued, with a copy button: it is shown once.
-#[component]
-fn LinkNotice(link: OneTimeLink, what: &'static str) -> impl IntoView {
-    let expires = link.expires_at.get(..16).unwrap_or(&link.expires_at).replace('T', " ");
-    let message = format!(
-        "{what} for {}. Send them this link; it works once, until {expires} UTC, and is not shown again:",
-        link.username
-    );
-    view! { <OneTimeSecret message value=link.url id="one-time-link" label="One-time link"/> }
-}
-
 /// Search, role and status filters: a GET form that writes the URL, without JavaScript too.
 #[component]
 fn UserFilters() -> impl IntoView {
@@ -121,11 +102,10 @@ fn UserFilters() -> impl IntoView {
 }
 
 #[component]
-fn UserTable(rows: Vec<UserSummary>, me: Option<crate::domain::Actor>, actions: AccountActions) -> impl IntoView {
+fn UserTable(rows: Vec<UserSummary>, me: Option<crate::domain::Actor>) -> impl IntoView {
     if rows.is_empty() {
         return Either::Left(view! { <p class="empty">"No accounts match. Try clearing the filters."</p> });
     }
-    let end_sessions = actions.end_sessions;
     let rows = rows
         .into_iter()
         .map(|u| {
@@ -133,7 +113,7 @@ fn UserTable(rows: Vec<UserSummary>, me: Option<crate::domain::Actor>, actions: 
             // One's own row says why it has no controls: the policy refuses self-changes.
             let controls = match me.as_ref() {
                 Some(me) if may_change_account(me, u.id) => {
-                    Some(Either::Left(view! { <AccountControls user=u.clone() actions/> }))
+                    Some(Either::Left(view! { <AccountControls user=u.clone()/> }))
                 }
                 Some(me) if me.id == u.id => Some(Either::Right(view! {
                     <span class="hint">"This is you. Another admin can change your role or status; your password changes on your profile page."</span>
@@ -141,11 +121,6 @@ fn UserTable(rows: Vec<UserSummary>, me: Option<crate::domain::Actor>, actions: 
                 _ => None,
             };
             let question = format!("Sign {} out everywhere?", u.username);
-            let confirm = move |ev: leptos::ev::SubmitEvent| {
-                if confirmed(&ev, &question) {
-                    end_sessions.dispatch(EndUserSessions { id });
-                }
-            };
             let label = format!("End sessions of {}", u.username);
             let when = |t: Option<crate::domain::Timestamp>| {
                 t.map(|t| t.get(..16).unwrap_or(&t).replace('T', " ")).unwrap_or_else(|| "never".into())
@@ -162,10 +137,12 @@ fn UserTable(rows: Vec<UserSummary>, me: Option<crate::domain::Actor>, actions: 
                     <td>{when(Some(u.created_at))}</td>
                     <td>{controls}</td>
                     <td>
-                        <form method="post" action="/admin/api/users/end-sessions" on:submit=confirm>
-                            <input type="hidden" name="id" value=id/>
-                            <button type="submit" class="danger" aria-label=label>"End sessions"</button>
-                        </form>
+                        <AskFirst question>
+                            <form method="post" action="/admin/api/users/end-sessions">
+                                <input type="hidden" name="id" value=id/>
+                                <button type="submit" class="danger" aria-label=label>"End sessions"</button>
+                            </form>
+                        </AskFirst>
                     </td>
                 </tr>
             }
@@ -193,18 +170,8 @@ fn UserTable(rows: Vec<UserSummary>, me: Option<crate::domain::Actor>, actions: 
 /// The sign-in lockouts in force, each with a button that lifts it (after confirmation).
 #[component]
 fn Lockouts() -> impl IntoView {
-    let unlock = ServerAction::<Unlock>::new();
-    let lockouts = Resource::new(move || unlock.version().get(), |_| list_lockouts());
-    let done = move || {
-        unlock.value().get().map(|result| match result {
-            Ok(l) => Either::Left(view! {
-                <p class="toast" role="status">{format!("Lifted the lockout of {}.", l.subject)}</p>
-            }),
-            Err(error) => Either::Right(view! { <ErrorNotice error/> }),
-        })
-    };
+    let lockouts = Resource::new(|| (), |_| list_lockouts());
     view! {
-        {done}
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match lockouts.await {
@@ -216,7 +183,7 @@ fn Lockouts() -> impl IntoView {
                     }
                     Ok(rows) => Either::Left(Either::Right(view! {
                         <h2 id="lockouts">"Sign-in lockouts"</h2>
-                        <LockoutTable rows unlock/>
+                        <LockoutTable rows/>
                     })),
                     // Not an admin: the page's own notice already says so.
                     Err(AppError::Forbidden | AppError::Unauthenticated | AppError::SecondFactorRequired) => {
@@ -230,16 +197,11 @@ fn Lockouts() -> impl IntoView {
 }
 
 #[component]
-fn LockoutTable(rows: Vec<Lockout>, unlock: ServerAction<Unlock>) -> impl IntoView {
+fn LockoutTable(rows: Vec<Lockout>) -> impl IntoView {
     let rows = rows
         .into_iter()
         .map(|l| {
             let id = l.id;
-            let confirm = move |ev: leptos::ev::SubmitEvent| {
-                if confirmed(&ev, "Lift this lockout now?") {
-                    unlock.dispatch(Unlock { id });
-                }
-            };
             let what = if l.kind == "address" { "Address" } else { "Username" };
             let label = format!("Lift the lockout of {}", l.subject);
             view! {
@@ -249,10 +211,12 @@ fn LockoutTable(rows: Vec<Lockout>, unlock: ServerAction<Unlock>) -> impl IntoVi
                     <td>{format!("{} min", crate::domain::minutes_to_wait(l.seconds.max(0) as u64))}</td>
                     <td>{l.until.get(..19).unwrap_or(&l.until).replace('T', " ")}</td>
                     <td>
-                        <form method="post" action="/admin/api/users/unlock" on:submit=confirm>
-                            <input type="hidden" name="id" value=id/>
-                            <button type="submit" aria-label=label>"Lift"</button>
-                        </form>
+                        <AskFirst question="Lift this lockout now?".to_owned()>
+                            <form method="post" action="/admin/api/users/unlock">
+                                <input type="hidden" name="id" value=id/>
+                                <button type="submit" aria-label=label>"Lift"</button>
+                            </form>
+                        </AskFirst>
                     </td>
                 </tr>
             }
@@ -270,104 +234,20 @@ fn LockoutTable(rows: Vec<Lockout>, unlock: ServerAction<Unlock>) -> impl IntoVi
     }
 }
 
-/// The account changes an admin can make on the Users page, shared by every row.
-#[derive(Clone, Copy)]
-struct AccountActions {
-    invite: ServerAction<CreateUser>,
-    reset_password: ServerAction<ResetPassword>,
-    set_role: ServerAction<SetRole>,
-    deactivate: ServerAction<Deactivate>,
-    reactivate: ServerAction<Reactivate>,
-    end_sessions: ServerAction<EndUserSessions>,
-}
-
-impl AccountActions {
-    fn new() -> Self {
-        Self {
-            invite: ServerAction::new(),
-            reset_password: ServerAction::new(),
-            set_role: ServerAction::new(),
-            deactivate: ServerAction::new(),
-            reactivate: ServerAction::new(),
-            end_sessions: ServerAction::new(),
-        }
-    }
-
-    /// Changes so far, so the list reloads after each.
-    fn version(self) -> usize {
-        self.invite.version().get()
-            + self.reset_password.version().get()
-            + self.set_role.version().get()
-            + self.deactivate.version().get()
-            + self.reactivate.version().get()
-            + self.end_sessions.version().get()
-    }
-
-    /// A toast for the last change (a one-time link for an invitation or a reset), or its error.
-    /// Invitation errors on the username show beside the field instead.
-    fn outcome(self) -> Option<impl IntoView> {
-        let latest = [
-            (self.invite.version().get(), 0),
-            (self.reset_password.version().get(), 1),
-            (self.set_role.version().get(), 2),
-            (self.deactivate.version().get(), 3),
-            (self.reactivate.version().get(), 4),
-            (self.end_sessions.version().get(), 5),
-        ];
-        let (_, which) = latest.into_iter().filter(|(v, _)| *v > 0).max_by_key(|(v, _)| *v)?;
-        let toast = |m: String| EitherOf3::A(view! { <p class="toast" role="status">{m}</p> });
-        let result = match which {
-            0 => match self.invite.value().get()? {
-                Ok(link) => return Some(EitherOf3::B(view! { <LinkNotice link what="Invitation created"/> })),
-                Err(AppError::Invalid(_)) => return None,
-                Err(e) => Err(e),
-            },
-            1 => match self.reset_password.value().get()? {
-                Ok(link) => {
-                    return Some(EitherOf3::B(
-                        view! { <LinkNotice link what="Password reset; their sessions have ended"/> },
-                    ))
-                }
-                Err(e) => Err(e),
-            },
-            2 => self.set_role.value().get()?.map(|()| "Role changed. It applies at their next request.".to_owned()),
-            3 => self.deactivate.value().get()?.map(|()| "Account deactivated; its sessions have ended.".to_owned()),
-            4 => self.reactivate.value().get()?.map(|()| "Account reactivated.".to_owned()),
-            _ => {
-                self.end_sessions.value().get()?.map(|n| format!("Ended {n} session{}.", if n == 1 { "" } else { "s" }))
-            }
-        };
-        Some(match result {
-            Ok(message) => toast(message),
-            Err(error) => EitherOf3::C(view! { <ErrorNotice error/> }),
-        })
-    }
-}
-
 /// Role and status controls for one account (never one's own: the policy refuses those).
 #[component]
-fn AccountControls(user: UserSummary, actions: AccountActions) -> impl IntoView {
+fn AccountControls(user: UserSummary) -> impl IntoView {
     let UserId(id) = user.id;
     let options = Role::ALL
         .into_iter()
         .map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })
         .collect_view();
     let name = user.username.clone();
-    let question = format!("Deactivate {name}? They are signed out everywhere and cannot sign in.");
-    let confirm_deactivate = move |ev: leptos::ev::SubmitEvent| {
-        if confirmed(&ev, &question) {
-            actions.deactivate.dispatch(Deactivate { id });
-        }
-    };
-    let question = format!(
+    let deactivate_q = format!("Deactivate {name}? They are signed out everywhere and cannot sign in.");
+    let reset_q = format!(
         "Reset the password of {name}? Their password stops working and they are signed out everywhere; \
          you get a link with which they choose a new one."
     );
-    let confirm_reset = move |ev: leptos::ev::SubmitEvent| {
-        if confirmed(&ev, &question) {
-            actions.reset_password.dispatch(ResetPassword { id });
-        }
-    };
     let reset_label = format!("Reset password of {}", user.username);
     let select_id = format!("role-{id}");
     let (deactivate_label, reactivate_label) =
@@ -376,30 +256,34 @@ fn AccountControls(user: UserSummary, actions: AccountActions) -> impl IntoView 
         (format!("Role of {}", user.username), format!("Change role of {}", user.username));
     let status = if user.is_active {
         Either::Left(view! {
-            <form method="post" action="/admin/api/users/deactivate" on:submit=confirm_deactivate class="inline">
-                <input type="hidden" name="id" value=id/>
-                <button type="submit" class="danger" aria-label=deactivate_label>"Deactivate"</button>
-            </form>
+            <AskFirst question=deactivate_q>
+                <form method="post" action="/admin/api/users/deactivate" class="inline">
+                    <input type="hidden" name="id" value=id/>
+                    <button type="submit" class="danger" aria-label=deactivate_label>"Deactivate"</button>
+                </form>
+            </AskFirst>
         })
     } else {
         Either::Right(view! {
-            <ActionForm action=actions.reactivate attr:class="inline">
+            <form method="post" action="/admin/api/users/reactivate" class="inline">
                 <input type="hidden" name="id" value=id/>
                 <button type="submit" aria-label=reactivate_label>"Reactivate"</button>
-            </ActionForm>
+            </form>
         })
     };
     view! {
-        <ActionForm action=actions.set_role attr:class="inline">
+        <form method="post" action="/admin/api/users/set-role" class="inline">
             <input type="hidden" name="id" value=id/>
             <label for=select_id.clone() class="visually-hidden">{role_label}</label>
             <select id=select_id name="role">{options}</select>
             <button type="submit" aria-label=change_label>"Change role"</button>
-        </ActionForm>
-        {status}
-        <form method="post" action="/admin/api/users/reset-password" on:submit=confirm_reset class="inline">
-            <input type="hidden" name="id" value=id/>
-            <button type="submit" class="danger" aria-label=reset_label>"Reset password"</button>
         </form>
+        {status}
+        <AskFirst question=reset_q>
+            <form method="post" action="/admin/api/users/reset-password" class="inline">
+                <input type="hidden" name="id" value=id/>
+                <button type="submit" class="danger" aria-label=reset_label>"Reset password"</button>
+            </form>
+        </AskFirst>
     }
 }

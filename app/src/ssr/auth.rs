@@ -97,6 +97,13 @@ pub struct SignedIn {
     /// The gate already applied [`second_factor_gate`] to this request, so the page's resources
     /// need not read the site setting again (it is skipped only on the profile page).
     pub second_factor_cleared: bool,
+    /// What the last form did, for this page to show (see [`super::flash`]).
+    pub flash: Option<crate::domain::Flash>,
+}
+
+/// The message the page gate took for this page, if any.
+pub fn flash() -> Option<crate::domain::Flash> {
+    gated().and_then(|signed_in| signed_in.flash)
 }
 
 /// The signed-in user of this request, or `Unauthenticated`. A session that outlived its
@@ -107,7 +114,7 @@ pub async fn current_actor() -> Result<Actor, AppError> {
 
 /// Like [`current_actor`], with the full record (for password checks).
 pub async fn current_user() -> Result<UserRecord, AppError> {
-    if let Some(SignedIn { user, second_factor_cleared: true }) = gated() {
+    if let Some(SignedIn { user, second_factor_cleared: true, .. }) = gated() {
         return Ok(user);
     }
     let user = signed_in_user().await?;

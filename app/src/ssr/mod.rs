@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod comments;
 pub mod db;
+pub mod flash;
 pub mod links;
 pub mod markdown;
 pub mod password;

@@ -38,7 +38,9 @@ pub async fn create_post(#[server(flatten)] form: PostForm) -> Result<i64, AppEr
 pub async fn update_post(id: i64, #[server(flatten)] form: PostForm) -> Result<(), AppError> {
     use crate::ssr::{audit::Caller, auth, context};
     let caller = Caller::session(auth::current_actor().await?);
-    shared::update(&context()?.pool, &caller, crate::domain::PostId(id), &form).await
+    shared::update(&context()?.pool, &caller, crate::domain::PostId(id), &form).await?;
+    crate::ssr::flash::notice("Saved.").await;
+    Ok(())
 }
 
 /// Creating and saving posts for the dashboard and the REST API alike: one policy, one scope,

@@ -202,6 +202,7 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
     let caller = crate::ssr::audit::Caller::session(actor);
     run::record(&mut tx, &caller, AuditAction::PostDeleted, None, &[id], details).await?;
     tx.commit().await?;
+    crate::ssr::flash::notice(format!("Deleted “{}”.", detail.title)).await;
     leptos_axum::redirect("/admin/posts");
     Ok(())
 }
@@ -248,5 +249,7 @@ pub async fn bulk_posts(action: String, #[server(default)] ids: Vec<i64>) -> Res
         run::record(&mut tx, &caller, audited, history, &changed, details).await?;
     }
     tx.commit().await?;
-    Ok(BulkOutcome { changed: changed.len(), skipped: ids.len() - changed.len() })
+    let outcome = BulkOutcome { changed: changed.len(), skipped: ids.len() - changed.len() };
+    crate::ssr::flash::notice(format!("{} changed, {} skipped.", outcome.changed, outcome.skipped)).await;
+    Ok(outcome)
 }

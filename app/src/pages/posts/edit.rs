@@ -1,13 +1,9 @@
 //! The post editor pages: `/admin/posts/new` and `/admin/posts/{id}` (text, workflow, history).
 
-use super::{
-    fields::{FormError, PostFields},
-    history::PostHistory,
-    workflow::{Steps, Workflow},
-};
+use super::{fields::PostForm, history::PostHistory, workflow::Workflow};
 use crate::{
     api::posts::{
-        edit::{get_post, CreatePost},
+        edit::get_post,
         history::{list_revisions, publish_history},
         list::list_post_pickers,
     },
@@ -21,30 +17,22 @@ use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-/// `/admin/posts/new`: a blank draft. Saving creates it and opens it in the editor.
 /// Data a page loads from a server function.
 type Loaded<T> = Resource<Result<T, AppError>>;
 
+/// `/admin/posts/new`: a blank draft. Saving creates it and opens it in the editor.
 #[component]
 pub fn NewPostPage() -> impl IntoView {
     let terms = Resource::new(|| (), |_| list_post_pickers());
-    let create = ServerAction::<CreatePost>::new();
-    let error = Signal::derive(move || create.value().get().and_then(Result::err));
     view! {
         <Title text="New post"/>
         <h1>"New post"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let pickers = terms.await.unwrap_or_default();
-                view! {
-                    <ActionForm action=create attr:class="editor">
-                        <PostFields post=None categories=pickers.categories tags=pickers.tags error/>
-                        <button type="submit" disabled=move || create.pending().get()>"Save draft"</button>
-                    </ActionForm>
-                }
+                view! { <PostForm post=None categories=pickers.categories tags=pickers.tags/> }
             })}
         </Suspense>
-        <FormError error/>
     }
 }
 
@@ -55,20 +43,16 @@ pub fn EditPostPage() -> impl IntoView {
     let me = expect_context::<ActorResource>();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
-    let steps = Steps::new();
-    let post = Resource::new(
-        move || (id(), steps.versions()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_post(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let post = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_post(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
     let terms = Resource::new(|| (), |_| list_post_pickers());
     // Created here, not inside the Suspense below, so each exists once per page.
-    let revisions = Resource::new(move || (id(), steps.versions()), |(id, _)| list_revisions(id.unwrap_or(0)));
-    let published = Resource::new(move || (id(), steps.versions()), |(id, _)| publish_history(id.unwrap_or(0)));
+    let revisions = Resource::new(id, |id| list_revisions(id.unwrap_or(0)));
+    let published = Resource::new(id, |id| publish_history(id.unwrap_or(0)));
     let history = (revisions, published);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -77,7 +61,7 @@ pub fn EditPostPage() -> impl IntoView {
                 let pickers = terms.await.unwrap_or_default();
                 match (post.await, actor) {
                     (Ok(post), Ok(actor)) => Either::Left(view! {
-                        <Editor post actor categories=pickers.categories tags=pickers.tags steps history/>
+                        <Editor post actor categories=pickers.categories tags=pickers.tags history/>
                     }),
                     (Err(error), _) | (_, Err(error)) => Either::Right(view! { <NotFoundOr error/> }),
                 }
@@ -109,15 +93,10 @@ fn Editor(
     actor: Actor,
     categories: Vec<TermOption>,
     tags: Vec<TermOption>,
-    steps: Steps,
     history: (Loaded<Vec<Revision>>, Loaded<Vec<PublishEvent>>),
 ) -> impl IntoView {
     let editable =
         post_scope(&actor, PostAction::Edit).is_ok() && post_status_allows(actor.role, PostAction::Edit, post.status);
-    let update = steps.update;
-    let error = Signal::derive(move || update.value().get().and_then(Result::err));
-    let saved = move || matches!(update.value().get(), Some(Ok(())));
-    let step_error = Signal::derive(move || steps.step_error());
     let title = post.title.clone();
     let id = post.id.0;
     let body = post.body.clone();
@@ -129,24 +108,15 @@ fn Editor(
             <span class=format!("status status-{}", post.status.as_str())>{post.status.label()}</span>
         </div>
         <p class="hint">{format!("By {} · created {} · updated {}", post.author, &post.created_at[..16], &post.updated_at[..16]).replace('T', " ")}</p>
-        <Workflow post=post.clone() actor=actor.clone() steps/>
-        <FormError error=step_error/>
+        <Workflow post=post.clone() actor=actor.clone()/>
         {if editable {
-            Either::Left(view! {
-                <ActionForm action=update attr:class="editor">
-                    <input type="hidden" name="id" value=id/>
-                    <PostFields post=Some(form_post) categories tags error/>
-                    <button type="submit" disabled=move || update.pending().get()>"Save"</button>
-                    <Show when=saved><span class="toast" role="status">"Saved."</span></Show>
-                </ActionForm>
-                <FormError error/>
-            })
+            Either::Left(view! { <PostForm post=Some(form_post) categories tags/> })
         } else {
             Either::Right(view! {
                 <p class="notice">"This post is published: only an editor or an admin can change it now."</p>
                 <pre class="source">{body.clone()}</pre>
             })
         }}
-        <PostHistory id body can_restore=editable restore=steps.restore revisions=history.0 published=history.1/>
+        <PostHistory id body can_restore=editable revisions=history.0 published=history.1/>
     }
 }

@@ -1,17 +1,141 @@
 //! The post form shared by the new and edit pages: fields, Markdown preview, form-level errors.
 
 use crate::{
-    api::posts::edit::PreviewMarkdown,
-    components::{escape_html, escape_on_server, options_html, FieldMessage},
+    api::posts::edit::{CreatePost, UpdatePost},
+    components::{
+        background::{follow, post, send, show_refusal, Sent},
+        escape_html, escape_on_server, options_html, FieldMessage,
+    },
     domain::{slugify, PostDetail, PostStatus, TermOption},
     error::AppError,
 };
-use leptos::prelude::*;
+use leptos::{
+    ev::{Event, SubmitEvent},
+    prelude::*,
+    wasm_bindgen::JsCast,
+    web_sys::{Element, HtmlFormElement, HtmlInputElement, HtmlTextAreaElement, UrlSearchParams},
+};
 use std::time::Duration;
+
+/// The post form of the new and edit pages: a plain form that posts (a new draft opens in the
+/// editor, a saved edit comes back with "Saved." on top), made better by [`Editing`].
+#[component]
+pub(super) fn PostForm(post: Option<PostDetail>, categories: Vec<TermOption>, tags: Vec<TermOption>) -> impl IntoView {
+    let (create, update) = (ServerAction::<CreatePost>::new(), ServerAction::<UpdatePost>::new());
+    // Without JavaScript a refused save comes back with its error in the URL.
+    let error = Signal::derive(move || {
+        create.value().get().and_then(Result::err).or_else(|| update.value().get().and_then(Result::err))
+    });
+    let (action, label) = match &post {
+        Some(_) => ("/admin/api/posts/update", "Save"),
+        None => ("/admin/api/posts/create", "Save draft"),
+    };
+    let id = post.as_ref().map(|p| p.id.0);
+    view! {
+        <Editing>
+            <form method="post" action=action class="editor">
+                {id.map(|id| view! { <input type="hidden" name="id" value=id/> })}
+                <PostFields post categories tags error/>
+                <button type="submit">{label}</button>
+            </form>
+            <FormError error/>
+        </Editing>
+    }
+}
+
+/// The editor's behaviour in the browser: the slug follows the title until edited, the preview
+/// follows the body, leaving with unsaved changes asks first, and saving sends the form in the
+/// background, so that a refused save keeps everything typed and lists what to correct.
+#[island]
+fn Editing(children: Children) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    let dirty = StoredValue::new(false);
+    let slug_touched = StoredValue::new(None::<bool>);
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let refused = RwSignal::new(None::<String>);
+    let sending = RwSignal::new(false);
+    let field = move |id: &str| -> Option<HtmlInputElement> {
+        root.get_untracked()?.query_selector(&format!("#{id}")).ok()??.dyn_into().ok()
+    };
+    let preview = move || {
+        let Some(root) = root.get_untracked() else { return };
+        let (Ok(Some(body)), Ok(Some(pane))) = (root.query_selector("#body"), root.query_selector(".preview")) else {
+            return;
+        };
+        let Ok(body) = body.dyn_into::<HtmlTextAreaElement>() else { return };
+        leptos::task::spawn_local(async move {
+            let Ok(params) = UrlSearchParams::new() else { return };
+            params.append("body", &body.value());
+            let html = match post("/admin/api/posts/preview", params.to_string().into()).await {
+                Sent::Done { answer, .. } => serde_json::from_str::<String>(&answer).unwrap_or_default(),
+                Sent::Refused(error) => format!("<p>{}</p>", escape_html(&error.to_string())),
+            };
+            pane.set_inner_html(&html);
+        });
+    };
+    let on_input = move |ev: Event| {
+        dirty.set_value(true);
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+        match target.id().as_str() {
+            "title" => {
+                let touched =
+                    slug_touched.get_value().unwrap_or_else(|| field("slug").is_some_and(|s| !s.value().is_empty()));
+                slug_touched.set_value(Some(touched));
+                if let (false, Some(title), Some(slug)) = (touched, field("title"), field("slug")) {
+                    slug.set_value(&slugify(&title.value()));
+                }
+            }
+            "slug" => slug_touched.set_value(Some(true)),
+            "body" => {
+                if let Some(handle) = timer.get_value() {
+                    handle.clear();
+                }
+                timer.set_value(set_timeout_with_handle(preview, Duration::from_millis(350)).ok());
+            }
+            _ => {}
+        }
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
+        ev.prevent_default();
+        if sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
+        leptos::task::spawn_local(async move {
+            let sent = send(&form).await;
+            sending.set(false);
+            match sent {
+                // A new draft opens in the editor; a saved edit reloads (its history up to date).
+                Sent::Done { location, .. } => {
+                    dirty.set_value(false);
+                    follow(location);
+                }
+                Sent::Refused(error) => refused.set(root.get_untracked().and_then(|r| show_refusal(&r, &error))),
+            }
+        });
+    };
+    Effect::new(move |_| preview());
+    let leave = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if dirty.get_value() {
+            ev.prevent_default();
+            ev.set_return_value("You have unsaved changes.");
+        }
+    });
+    on_cleanup(move || leave.remove());
+    let problems = move || refused.get().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> });
+    view! {
+        <div class="editing" node_ref=root on:input=on_input on:submit=on_submit>
+            {children()}
+            {problems}
+            <Show when=move || sending.get()><p class="loading" role="status">"Saving…"</p></Show>
+        </div>
+    }
+}
 
 /// Messages that belong to no single field.
 #[component]
-pub(super) fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let general = move || error.get().filter(|e| !matches!(e, AppError::Invalid(_)));
     let fields = move || match error.get() {
         Some(AppError::Invalid(list)) => {
@@ -28,22 +152,13 @@ pub(super) fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl I
 /// Every field of the post form, with inline server messages, slug-from-title, live preview
 /// and a warning before leaving with unsaved changes.
 #[component]
-pub(super) fn PostFields(
+fn PostFields(
     post: Option<PostDetail>,
     categories: Vec<TermOption>,
     tags: Vec<TermOption>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let p = post.clone().unwrap_or_else(blank);
-    let slug = RwSignal::new(p.slug.clone());
-    let slug_touched = RwSignal::new(post.is_some());
-    let dirty = RwSignal::new(false);
-    let on_title = move |ev: leptos::ev::Event| {
-        if !slug_touched.get_untracked() {
-            slug.set(slugify(&event_target_value(&ev)));
-        }
-    };
-    guard_unsaved_changes(dirty);
     let category_options = {
         let items: Vec<(String, String)> = std::iter::once((String::new(), "None".to_owned()))
             .chain(categories.into_iter().map(|c| (c.id.to_string(), c.name)))
@@ -64,13 +179,12 @@ pub(super) fn PostFields(
         })
         .collect_view();
     view! {
-        <div class="fields" on:input=move |_| dirty.set(true)>
+        <div class="fields">
             <label for="title">"Title"</label>
-            <input id="title" name="title" required maxlength="200" value=p.title.clone() on:input=on_title/>
+            <input id="title" name="title" required maxlength="200" value=p.title.clone()/>
             <FieldMessage error field="title"/>
             <label for="slug">"Slug"</label>
-            <input id="slug" name="slug" maxlength="120" value=p.slug.clone() prop:value=slug
-                on:input=move |ev| { slug_touched.set(true); slug.set(event_target_value(&ev)); }/>
+            <input id="slug" name="slug" maxlength="120" value=p.slug.clone()/>
             <FieldMessage error field="slug"/>
             <MarkdownBody initial=p.body.clone() error/>
             <label for="excerpt">"Excerpt"</label>
@@ -94,67 +208,28 @@ pub(super) fn PostFields(
     }
 }
 
-/// The Markdown body with a preview rendered by the server (the same sanitiser as the site).
+/// The Markdown body beside its preview, rendered by the server with the public site's
+/// sanitiser (and again as the body changes, by [`Editing`]).
 #[component]
 fn MarkdownBody(initial: String, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let preview = ServerAction::<PreviewMarkdown>::new();
-    let body = RwSignal::new(initial.clone());
-    let timer = StoredValue::new(None::<TimeoutHandle>);
-    let schedule_preview = move || {
-        if let Some(handle) = timer.get_value() {
-            handle.clear();
-        }
-        let handle = set_timeout_with_handle(
-            move || {
-                // Saving navigates away: by then the field may be gone with its page.
-                if let Some(body) = body.try_get_untracked() {
-                    preview.dispatch(PreviewMarkdown { body });
-                }
-            },
-            Duration::from_millis(350),
-        );
-        timer.set_value(handle.ok());
+    #[cfg(feature = "ssr")]
+    let html = if initial.trim().is_empty() {
+        "<p class=\"hint\">The preview appears here.</p>".to_owned()
+    } else {
+        crate::ssr::markdown::render(&initial)
     };
-    // A preview still pending when the page goes (type, then save at once) is cancelled:
-    // its closure would otherwise run against a disposed page.
-    on_cleanup(move || {
-        if let Some(Some(handle)) = timer.try_get_value() {
-            handle.clear();
-        }
-    });
-    // Effects run only in the browser: render the first preview once hydrated.
-    Effect::new(move |_| {
-        preview.dispatch(PreviewMarkdown { body: body.get_untracked() });
-    });
-    let html = move || match preview.value().get() {
-        Some(Ok(html)) => html,
-        Some(Err(e)) => format!("<p>{}</p>", escape_html(&e.to_string())),
-        None => "<p class=\"hint\">The preview appears here.</p>".to_owned(),
-    };
+    #[cfg(not(feature = "ssr"))]
+    let html = String::new();
     view! {
         <div class="body-split">
             <div>
                 <label for="body">"Body (Markdown)"</label>
-                <textarea id="body" name="body" rows="16" on:input=move |ev| { body.set(event_target_value(&ev)); schedule_preview(); }>{escape_on_server(initial)}</textarea>
+                <textarea id="body" name="body" rows="16">{escape_on_server(initial)}</textarea>
                 <FieldMessage error field="body"/>
             </div>
             <section class="preview" aria-label="Preview" aria-live="polite" inner_html=html></section>
         </div>
     }
-}
-
-/// Warn before the page unloads while the form has unsaved changes; a successful save clears it.
-fn guard_unsaved_changes(dirty: RwSignal<bool>) {
-    let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        if dirty.get_untracked() {
-            ev.prevent_default();
-            ev.set_return_value("You have unsaved changes.");
-        }
-    });
-    on_cleanup(move || handle.remove());
-    // A form submission is leaving on purpose.
-    let submit = window_event_listener(leptos::ev::submit, move |_| dirty.set(false));
-    on_cleanup(move || submit.remove());
 }
 
 fn blank() -> PostDetail {

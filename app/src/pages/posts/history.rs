@@ -1,7 +1,6 @@
 //! A post's revisions (compare, restore) and publish history, shown in the editor.
 
 use crate::{
-    api::posts::history::RestoreRevision,
     domain::{PublishEvent, Revision},
     error::AppError,
 };
@@ -14,11 +13,9 @@ pub fn PostHistory(
     id: i64,
     body: String,
     can_restore: bool,
-    restore: ServerAction<RestoreRevision>,
     revisions: Resource<Result<Vec<Revision>, AppError>>,
     published: Resource<Result<Vec<PublishEvent>, AppError>>,
 ) -> impl IntoView {
-    let compare = RwSignal::new(None::<i64>);
     let body = StoredValue::new(body);
     view! {
         <section class="card history">
@@ -26,7 +23,7 @@ pub fn PostHistory(
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let list = revisions.await.unwrap_or_default();
-                    let rows = list.into_iter().map(|r| view! { <RevisionRow id revision=r can_restore restore compare body/> }).collect_view();
+                    let rows = list.into_iter().map(|r| view! { <RevisionRow id revision=r can_restore body/> }).collect_view();
                     view! { <ol class="revisions">{rows}</ol> }
                 })}
             </Suspense>
@@ -48,34 +45,26 @@ pub fn PostHistory(
     }
 }
 
+/// One revision: when and by whom, a comparison with the current text (a disclosure, no
+/// script needed), and a restore button for those who may edit.
 #[component]
-fn RevisionRow(
-    id: i64,
-    revision: Revision,
-    can_restore: bool,
-    restore: ServerAction<RestoreRevision>,
-    compare: RwSignal<Option<i64>>,
-    body: StoredValue<String>,
-) -> impl IntoView {
+fn RevisionRow(id: i64, revision: Revision, can_restore: bool, body: StoredValue<String>) -> impl IntoView {
     let rid = revision.id;
-    let open = move || compare.get() == Some(rid);
-    let old = revision.body.clone();
     let when = revision.created_at.get(..16).unwrap_or(&revision.created_at).replace('T', " ");
     view! {
         <li>
             <span>{format!("{when} UTC by {} — “{}”", revision.editor, revision.title)}</span>
-            <button type="button" class="link-button" aria-expanded=move || open().to_string()
-                on:click=move |_| compare.set(if open() { None } else { Some(rid) })>"Compare with current"</button>
-            <Show when=move || can_restore>
-                <ActionForm action=restore attr:class="inline">
+            {can_restore.then(|| view! {
+                <form method="post" action="/admin/api/posts/restore" class="inline">
                     <input type="hidden" name="id" value=id/>
                     <input type="hidden" name="revision_id" value=rid/>
                     <button type="submit" class="link-button">"Restore"</button>
-                </ActionForm>
-            </Show>
-            <Show when=open>
-                <Diff old=old.clone() new=body.get_value()/>
-            </Show>
+                </form>
+            })}
+            <details class="compare">
+                <summary>"Compare with current"</summary>
+                <Diff old=revision.body.clone() new=body.get_value()/>
+            </details>
         </li>
     }
 }

@@ -1,11 +1,8 @@
 //! `/admin/posts`: search, filters, sorting, paging, bulk actions and CSV export.
 
 use crate::{
-    api::posts::{
-        list::{list_post_pickers, list_posts},
-        workflow::BulkPosts,
-    },
-    components::{options_html, ErrorNotice, Pager, SortHeader},
+    api::posts::list::{list_post_pickers, list_posts},
+    components::{options_html, BulkChoice, ErrorNotice, Pager, SortHeader},
     domain::{PostPickers, PostRow, PostSort, PostStatus},
     pages::{query_number, ActorResource},
     policy::{post_scope, PostAction},
@@ -27,10 +24,9 @@ pub fn PostsPage() -> impl IntoView {
     let (q, status, sort, dir) = (text("q"), text("status"), text("sort"), text("dir"));
     let (author, category, tag) = (query_number("author"), query_number("category"), query_number("tag"));
     let (page, per_page) = (query_number("page"), query_number("per_page"));
-    let bulk = ServerAction::<BulkPosts>::new();
     let posts = Resource::new(
-        move || (q(), status(), author(), category(), tag(), sort(), dir(), page(), per_page(), bulk.version().get()),
-        |(q, s, a, c, t, so, d, p, n, _)| list_posts(q, s, a, c, t, so, d, p, n),
+        move || (q(), status(), author(), category(), tag(), sort(), dir(), page(), per_page()),
+        |(q, s, a, c, t, so, d, p, n)| list_posts(q, s, a, c, t, so, d, p, n),
     );
     let pickers = Resource::new(|| (), |_| list_post_pickers());
     let export = move || format!("/admin/posts/export.csv{}", query.read().to_query_string());
@@ -47,7 +43,7 @@ pub fn PostsPage() -> impl IntoView {
                 let can_bulk = me.await.map(|a| post_scope(&a, PostAction::Publish).is_ok()).unwrap_or(false);
                 let body = match posts.await {
                     Ok(list) => Either::Left(view! {
-                        <BulkTable rows=list.rows.clone() can_bulk bulk/>
+                        <BulkTable rows=list.rows.clone() can_bulk/>
                         <Pager page=list.page page_count=list.page_count() total=list.total per_page=list.per_page/>
                     }),
                     Err(error) => Either::Right(view! { <ErrorNotice error/> }),
@@ -92,82 +88,62 @@ fn Filters(pickers: PostPickers) -> impl IntoView {
     }
 }
 
-/// The table, with checkboxes and bulk actions for those who may use them.
+/// The table, with checkboxes and bulk actions for those who may use them: a plain form whose
+/// POST comes back to this page with what it did; [`BulkChoice`] adds select-all and asks first.
 #[component]
-fn BulkTable(rows: Vec<PostRow>, can_bulk: bool, bulk: ServerAction<BulkPosts>) -> impl IntoView {
+fn BulkTable(rows: Vec<PostRow>, can_bulk: bool) -> impl IntoView {
     if rows.is_empty() {
         return Either::Left(
             view! { <p class="empty">"No posts match. Try clearing the filters, or write a new one."</p> },
         );
     }
-    let selected = RwSignal::new(Vec::<i64>::new());
-    let action = RwSignal::new("publish".to_owned());
-    let all: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
-    let count = all.len();
-    let toggle_all = move |ev: leptos::ev::Event| {
-        selected.set(if event_target_checked(&ev) { all.clone() } else { vec![] });
-    };
-    let table_rows = rows.into_iter().map(|row| view! { <PostRowView row can_bulk selected/> }).collect_view();
+    let table_rows = rows.into_iter().map(|row| view! { <PostRowView row can_bulk/> }).collect_view();
+    let bar = can_bulk.then(|| {
+        view! {
+            <div class="bulk-bar">
+                <label for="bulk-action">"With selected"</label>
+                <select id="bulk-action" name="action">
+                    <option value="publish">"Publish"</option>
+                    <option value="unpublish">"Unpublish"</option>
+                    <option value="delete">"Delete"</option>
+                </select>
+                <button type="submit">"Apply"</button>
+            </div>
+        }
+    });
+    let select_all = can_bulk.then(|| {
+        view! { <th scope="col"><input type="checkbox" data-select-all aria-label="Select all posts on this page"/></th> }
+    });
     Either::Right(view! {
-        <form method="post" action="/admin/api/posts/bulk" class="bulk" on:submit=move |ev| confirm_bulk(ev, bulk, action, selected)>
-            <Show when=move || can_bulk>
-                <div class="bulk-bar">
-                    <label for="bulk-action">"With selected"</label>
-                    <select id="bulk-action" name="action" on:change=move |ev| action.set(event_target_value(&ev))>
-                        <option value="publish">"Publish"</option>
-                        <option value="unpublish">"Unpublish"</option>
-                        <option value="delete">"Delete"</option>
-                    </select>
-                    <button type="submit" disabled=move || bulk.pending().get()>"Apply"</button>
-                    <span role="status">{move || bulk_message(bulk)}</span>
-                </div>
-            </Show>
-            <table class="data">
-                <caption class="visually-hidden">"Posts"</caption>
-                <thead><tr>
-                    <Show when=move || can_bulk>
-                        <th scope="col"><input type="checkbox" aria-label="Select all posts on this page"
-                            prop:checked={move || count > 0 && selected.read().len() == count} on:change=toggle_all.clone()/></th>
-                    </Show>
-                    <SortHeader column=PostSort::Title.key() label="Title"/>
-                    <SortHeader column=PostSort::Author.key() label="Author"/>
-                    <SortHeader column=PostSort::Status.key() label="Status"/>
-                    <SortHeader column=PostSort::Category.key() label="Category"/>
-                    <SortHeader column=PostSort::Updated.key() label="Updated (UTC)"/>
-                </tr></thead>
-                <tbody>{table_rows}</tbody>
-            </table>
-        </form>
+        <BulkChoice noun="post".to_owned()>
+            <form method="post" action="/admin/api/posts/bulk" class="bulk">
+                {bar}
+                <table class="data">
+                    <caption class="visually-hidden">"Posts"</caption>
+                    <thead><tr>
+                        {select_all}
+                        <SortHeader column=PostSort::Title.key() label="Title"/>
+                        <SortHeader column=PostSort::Author.key() label="Author"/>
+                        <SortHeader column=PostSort::Status.key() label="Status"/>
+                        <SortHeader column=PostSort::Category.key() label="Category"/>
+                        <SortHeader column=PostSort::Updated.key() label="Updated (UTC)"/>
+                    </tr></thead>
+                    <tbody>{table_rows}</tbody>
+                </table>
+            </form>
+        </BulkChoice>
     })
 }
 
 #[component]
-fn PostRowView(row: PostRow, can_bulk: bool, selected: RwSignal<Vec<i64>>) -> impl IntoView {
+fn PostRowView(row: PostRow, can_bulk: bool) -> impl IntoView {
     let id = row.id.0;
-    let checked = move || selected.read().contains(&id);
-    let on_change = move |ev: leptos::ev::Event| {
-        let on = event_target_checked(&ev);
-        selected.update(|s| {
-            s.retain(|x| *x != id);
-            if on {
-                s.push(id);
-            }
-        });
-    };
     let label = format!("Select “{}”", row.title);
     let status = match (row.status, &row.scheduled_at) {
         (PostStatus::Published, _) | (_, None) => row.status.label().to_owned(),
         (s, Some(at)) => format!("{} · scheduled {}", s.label(), &at[..16.min(at.len())]),
     };
-    // Per row, `can_bulk` (fixed for the page) is a plain branch rather than a `<Show>`, and the
-    // title a plain link rather than an `<A>`: no reactive owner, memo or active-link tracking
-    // for each of the rows, and the router still takes the link's clicks.
-    let select = can_bulk.then(|| {
-        view! {
-            <td><input type="checkbox" name="ids[]" value=id aria-label=label
-                prop:checked=checked on:change=on_change/></td>
-        }
-    });
+    let select = can_bulk.then(|| view! { <td><input type="checkbox" name="ids[]" value=id aria-label=label/></td> });
     view! {
         <tr>
             {select}
@@ -178,35 +154,4 @@ fn PostRowView(row: PostRow, can_bulk: bool, selected: RwSignal<Vec<i64>>) -> im
             <td>{row.updated_at.get(..16).unwrap_or(&row.updated_at).replace('T', " ")}</td>
         </tr>
     }
-}
-
-/// Ask before a bulk action, naming the count; then send it without leaving the page.
-fn confirm_bulk(
-    ev: leptos::ev::SubmitEvent,
-    bulk: ServerAction<BulkPosts>,
-    action: RwSignal<String>,
-    selected: RwSignal<Vec<i64>>,
-) {
-    ev.prevent_default();
-    let ids = selected.get_untracked();
-    let action = action.get_untracked();
-    if ids.is_empty() {
-        let _ = window().alert_with_message("Select at least one post first.");
-        return;
-    }
-    let question = format!("{action} {} post{}?", ids.len(), if ids.len() == 1 { "" } else { "s" });
-    if window().confirm_with_message(&question).unwrap_or(false) {
-        selected.set(vec![]);
-        bulk.dispatch(BulkPosts { action, ids });
-    }
-}
-
-fn bulk_message(bulk: ServerAction<BulkPosts>) -> Option<String> {
-    if bulk.pending().get() {
-        return Some("Working…".into());
-    }
-    bulk.value().get().map(|result| match result {
-        Ok(done) => format!("{} changed, {} skipped.", done.changed, done.skipped),
-        Err(e) => e.to_string(),
-    })
 }
