@@ -133,7 +133,7 @@ pub async fn gate_staff_pages(
                     Err(_) => return next.run(req).await,
                 }
             }
-            let flash = app::ssr::flash::take(&session).await;
+            let flash = app::ssr::flash::take(&session, &ctx.config.secret_key).await;
             req.extensions_mut().insert(auth::SignedIn { user, second_factor_cleared, flash });
             next.run(req).await
         }

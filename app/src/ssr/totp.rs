@@ -28,26 +28,33 @@ fn totp(secret: Vec<u8>, account: &str) -> Result<TOTP, AppError> {
 /// Seal `secret` for `user`: a fresh 24-byte nonce, then the ciphertext, bound to the user id
 /// (a sealed secret copied onto another account does not open).
 fn seal(key: &SecretKey, user: UserId, secret: &[u8]) -> Result<Vec<u8>, AppError> {
+    seal_for(key, &user.0.to_be_bytes(), secret)
+}
+
+fn open(key: &SecretKey, user: UserId, sealed: &[u8]) -> Result<Vec<u8>, AppError> {
+    open_for(key, &user.0.to_be_bytes(), sealed)
+}
+
+/// Seal `secret` under the server's key, bound to `context` (it opens only with the same one).
+pub(crate) fn seal_for(key: &SecretKey, context: &[u8], secret: &[u8]) -> Result<Vec<u8>, AppError> {
     let mut nonce = [0u8; 24];
     getrandom::fill(&mut nonce).map_err(|e| AppError::internal("nonce", e))?;
     let cipher = XChaCha20Poly1305::new((&key.0).into());
-    let aad = user.0.to_be_bytes();
     let sealed = cipher
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: secret, aad: &aad })
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: secret, aad: context })
         .map_err(|e| AppError::internal("seal", e))?;
     Ok([nonce.as_slice(), &sealed].concat())
 }
 
-fn open(key: &SecretKey, user: UserId, sealed: &[u8]) -> Result<Vec<u8>, AppError> {
+pub(crate) fn open_for(key: &SecretKey, context: &[u8], sealed: &[u8]) -> Result<Vec<u8>, AppError> {
     if sealed.len() < 24 {
         return Err(AppError::internal("open", "sealed secret too short"));
     }
     let (nonce, body) = sealed.split_at(24);
     let cipher = XChaCha20Poly1305::new((&key.0).into());
-    let aad = user.0.to_be_bytes();
     cipher
-        .decrypt(XNonce::from_slice(nonce), Payload { msg: body, aad: &aad })
-        .map_err(|_| AppError::internal("open", "the secret key file does not open this two-factor secret"))
+        .decrypt(XNonce::from_slice(nonce), Payload { msg: body, aad: context })
+        .map_err(|_| AppError::internal("open", "the secret key file does not open this sealed secret"))
 }
 
 fn now_secs() -> u64 {

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod cli;
 mod comments;
+mod flash;
 mod flood;
 mod hardening;
 mod hostile;
