@@ -30,7 +30,7 @@ export function watchBrowserErrors(page: Page): string[] {
 
 export const password = () => process.env.E2E_PASSWORD!;
 
-/** Wait until the WebAssembly client has taken over the server-rendered page. */
+/** Wait until the page's WebAssembly islands are live. */
 export async function hydrated(page: Page) {
   await page.waitForSelector("html[data-hydrated]");
 }
