@@ -3,7 +3,7 @@
 //! reports back. A secret in it is sealed while it waits in the session store.
 
 use crate::helpers::*;
-use app::domain::Role;
+use app::{domain::Role, ssr::db::Backend};
 
 /// POST `form` to `path` as a browser's plain form does, from the page `from`.
 async fn submit(
@@ -27,9 +27,14 @@ async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
     client.get(app.url(path)).header("accept", "text/html").send().await.unwrap().text().await.unwrap()
 }
 
+/// Every session record as the store keeps it (its table differs by backend).
 async fn sessions_blob(app: &TestApp) -> String {
-    let rows: Vec<Vec<u8>> =
-        sql!(app, |c| sqlx::query_scalar("select data from tower_sessions").fetch_all(c).await).unwrap();
+    let table = match app.pool.backend() {
+        Backend::Sqlite => "tower_sessions",
+        Backend::Postgres => "tower_sessions.session",
+    };
+    let sql = format!("select data from {table}");
+    let rows: Vec<Vec<u8>> = sql!(app, |c| sqlx::query_scalar(&sql).fetch_all(c).await).unwrap();
     rows.iter().map(|r| String::from_utf8_lossy(r).into_owned()).collect()
 }
 
