@@ -59,6 +59,9 @@ async fn put(text: String, secrets: Secrets) {
 /// The message waiting for the page this session is about to see, removed as it is read (by
 /// the server's page gate, which hands it to the page with the signed-in user).
 pub async fn take(session: &tower_sessions::Session, key: &super::SecretKey) -> Option<Flash> {
+    // Look before removing: a removal marks the session changed, and a changed session is
+    // written back to the store, which would make every page view a database write.
+    session.get_value(KEY).await.ok()??;
     let stored = session.remove::<Stored>(KEY).await.map_err(|e| AppError::internal("session", e)).ok()??;
     let secrets = match stored.sealed {
         Some(sealed) => {

@@ -109,3 +109,28 @@ async fn a_refused_form_comes_back_with_its_error_and_changes_nothing() {
     assert!(!html.contains("Role changed"), "no success message");
     assert_eq!(app.count("select count(*) from users where role = 'admin'").await, 1);
 }
+
+/// When the session record would expire, as text (it moves only when the record is written).
+async fn session_expiry(app: &TestApp) -> String {
+    let table = match app.pool.backend() {
+        Backend::Sqlite => "tower_sessions",
+        Backend::Postgres => "tower_sessions.session",
+    };
+    let sql = format!("select cast(expiry_date as text) from {table}");
+    sql!(app, |c| sqlx::query_scalar(&sql).fetch_one(c).await).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_with_no_message_waiting_leaves_the_session_record_unwritten() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Editor).await;
+    let editor = app.signed_in(&ada).await;
+    assert!(page(&app, &editor, "/admin/posts").await.contains("<h1>Posts</h1>"));
+    let before = session_expiry(&app).await;
+    // Any write would move the expiry on by at least this second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    for path in ["/admin/posts", "/admin/comments", "/admin"] {
+        page(&app, &editor, path).await;
+    }
+    assert_eq!(session_expiry(&app).await, before, "reading pages writes nothing to the session store");
+}
