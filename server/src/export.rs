@@ -40,7 +40,7 @@ fn error_response(e: AppError) -> Response {
 /// The signed-in staff member, held to the site's two-factor requirement like every request.
 async fn staff(ctx: &AppContext, session: &Session) -> Result<Actor, AppError> {
     let user = auth::load_user(session, ctx).await?;
-    auth::second_factor_gate(&user, ctx).await?;
+    auth::second_factor_gate(&user)?;
     Ok(user.actor())
 }
 

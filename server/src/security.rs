@@ -123,14 +123,8 @@ pub async fn gate_staff_pages(
             // it up) is the only page until then.
             let second_factor_cleared = path != "/admin/profile";
             if second_factor_cleared {
-                match auth::second_factor_gate(&user, &ctx).await {
-                    Ok(()) => {}
-                    Err(AppError::SecondFactorRequired) => {
-                        return (StatusCode::SEE_OTHER, [(header::LOCATION, "/admin/profile#two-factor")])
-                            .into_response()
-                    }
-                    // The page meets the same failure and shows its error notice.
-                    Err(_) => return next.run(req).await,
+                if let Err(AppError::SecondFactorRequired) = auth::second_factor_gate(&user) {
+                    return (StatusCode::SEE_OTHER, [(header::LOCATION, "/admin/profile#two-factor")]).into_response();
                 }
             }
             let flash = app::ssr::flash::take(&session, &ctx.config.secret_key).await;

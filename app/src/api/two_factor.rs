@@ -30,13 +30,12 @@ pub struct TwoFactorStatus {
 pub async fn fetch_two_factor_status() -> Result<TwoFactorStatus, AppError> {
     use crate::{
         policy::second_factor_may_be_required,
-        ssr::{auth, context, settings, totp},
+        ssr::{auth, context, totp},
     };
     let user = auth::signed_in_user().await?;
     let ctx = context()?;
     let left = if user.two_factor { totp::recovery_codes_left(&ctx.pool, user.id).await? } else { 0 };
-    let required =
-        second_factor_may_be_required(user.role) && settings::flag(&ctx.pool, settings::REQUIRE_TWO_FACTOR).await?;
+    let required = second_factor_may_be_required(user.role) && user.site_requires_two_factor;
     Ok(TwoFactorStatus { enabled: user.two_factor, recovery_codes_left: left, required })
 }
 

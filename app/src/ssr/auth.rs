@@ -118,7 +118,7 @@ pub async fn current_user() -> Result<UserRecord, AppError> {
         return Ok(user);
     }
     let user = signed_in_user().await?;
-    second_factor_gate(&user, &context()?).await?;
+    second_factor_gate(&user)?;
     Ok(user)
 }
 
@@ -136,12 +136,9 @@ pub async fn signed_in_user() -> Result<UserRecord, AppError> {
 }
 
 /// `SecondFactorRequired` when the site requires two-factor sign-in of editors and admins and
-/// `user` is one without it. Costs a query only for such a user.
-pub async fn second_factor_gate(user: &UserRecord, ctx: &AppContext) -> Result<(), AppError> {
-    if user.two_factor || !crate::policy::second_factor_may_be_required(user.role) {
-        return Ok(());
-    }
-    if super::settings::flag(&ctx.pool, super::settings::REQUIRE_TWO_FACTOR).await? {
+/// `user` is one without it (the setting comes with the user record).
+pub fn second_factor_gate(user: &UserRecord) -> Result<(), AppError> {
+    if user.site_requires_two_factor && !user.two_factor && crate::policy::second_factor_may_be_required(user.role) {
         return Err(AppError::SecondFactorRequired);
     }
     Ok(())

@@ -3,20 +3,6 @@
 use super::db::{Conn, Pool, Stamp};
 use crate::{domain::SiteSettings, on_db};
 
-/// The setting "require two-factor sign-in for editors and admins".
-pub const REQUIRE_TWO_FACTOR: &str = "require_two_factor";
-
-async fn value(conn: &mut Conn, key: &str) -> Result<Option<String>, sqlx::Error> {
-    on_db!(conn, |c| {
-        sqlx::query_scalar("select value from site_settings where key = $1").bind(key).fetch_optional(c).await
-    })
-}
-
-/// A yes/no setting (default no).
-pub async fn flag(pool: &Pool, key: &str) -> Result<bool, sqlx::Error> {
-    Ok(value(&mut pool.acquire().await?, key).await?.as_deref() == Some("true"))
-}
-
 /// Every setting in force.
 pub async fn load(conn: &mut Conn) -> Result<SiteSettings, sqlx::Error> {
     let rows: Vec<(String, String)> =

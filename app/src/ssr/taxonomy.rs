@@ -65,10 +65,9 @@ pub async fn list(pool: &Pool, kind: TermKind, scope: Scope) -> Result<Vec<Term>
 }
 
 /// Every term's id and name, for a picker.
-pub async fn options(pool: &Pool, kind: TermKind) -> Result<Vec<TermOption>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
+pub async fn options(conn: &mut Conn, kind: TermKind) -> Result<Vec<TermOption>, sqlx::Error> {
     let sql = format!("select id, name from {} order by lower(name), id", kind.table());
-    crate::on_db!(&mut conn, |conn| sqlx::query_as(&sql).fetch_all(&mut *conn).await)
+    crate::on_db!(conn, |conn| sqlx::query_as(&sql).fetch_all(&mut *conn).await)
 }
 
 pub async fn find(conn: &mut Conn, kind: TermKind, scope: Scope, id: i64) -> Result<Option<Term>, sqlx::Error> {

@@ -19,6 +19,9 @@ pub struct UserRecord {
     pub session_epoch: i64,
     /// Two-factor sign-in is on.
     pub two_factor: bool,
+    /// The site requires two-factor sign-in of editors and admins (the `require_two_factor`
+    /// setting, read with the user to spare every request a query of its own).
+    pub site_requires_two_factor: bool,
 }
 
 impl UserRecord {
@@ -28,7 +31,9 @@ impl UserRecord {
 }
 
 const RECORD_COLUMNS: &str = "id, username, password_hash, role, is_active, session_epoch,
-     exists (select 1 from totp_secrets t where t.user_id = users.id and t.confirmed_at is not null) as two_factor";
+     exists (select 1 from totp_secrets t where t.user_id = users.id and t.confirmed_at is not null) as two_factor,
+     exists (select 1 from site_settings s where s.key = 'require_two_factor' and s.value = 'true')
+       as site_requires_two_factor";
 
 pub async fn find_by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRecord>, sqlx::Error> {
     crate::on_db!(conn, |conn| {

@@ -43,7 +43,7 @@ pub async fn list_authors() -> Result<Vec<AuthorOption>, AppError> {
     };
     let actor = auth::current_actor().await?;
     let scope = post_scope(&actor, PostAction::View)?;
-    Ok(posts::authors(&context()?.pool, scope).await?)
+    Ok(posts::authors(&mut context()?.pool.acquire().await?, scope).await?)
 }
 
 /// The posts pickers: authors in the caller's scope (an author sees only themselves), every
@@ -57,11 +57,12 @@ pub async fn list_post_pickers() -> Result<PostPickers, AppError> {
     let actor = auth::current_actor().await?;
     require(&actor, Capability::AssignTaxonomy)?;
     let scope = post_scope(&actor, PostAction::View)?;
-    let pool = &context()?.pool;
+    // One connection for the three reads.
+    let mut conn = context()?.pool.acquire().await?;
     Ok(PostPickers {
-        authors: posts::authors(pool, scope).await?,
-        categories: taxonomy::options(pool, taxonomy::TermKind::Category).await?,
-        tags: taxonomy::options(pool, taxonomy::TermKind::Tag).await?,
+        authors: posts::authors(&mut conn, scope).await?,
+        categories: taxonomy::options(&mut conn, taxonomy::TermKind::Category).await?,
+        tags: taxonomy::options(&mut conn, taxonomy::TermKind::Tag).await?,
     })
 }
 
