@@ -20,17 +20,38 @@ pub fn AskFirst(question: String, children: Children) -> impl IntoView {
     view! { <div class="ask-first" on:submit=ask>{children()}</div> }
 }
 
+/// The `ids[]` checkboxes inside `root` (none before it is mounted).
+pub fn id_boxes(root: NodeRef<leptos::html::Div>) -> Vec<HtmlInputElement> {
+    let Some(root) = root.get_untracked() else { return vec![] };
+    let Ok(list) = root.query_selector_all("input[name='ids[]']") else { return vec![] };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<HtmlInputElement>().ok()).collect()
+}
+
+/// One action on one row: a plain POST of `id` to `action`, its button saying `label` (and
+/// `aria_label` to screen readers, naming the row), red when `danger`.
+#[component]
+pub fn RowAction(
+    action: &'static str,
+    id: i64,
+    label: &'static str,
+    aria_label: String,
+    #[prop(optional)] danger: bool,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=action class="inline">
+            <input type="hidden" name="id" value=id/>
+            <button type="submit" class=danger.then_some("danger") aria-label=aria_label>{label}</button>
+        </form>
+    }
+}
+
 /// Bulk selection for the form inside: a `data-select-all` checkbox ticks every `ids[]` box,
 /// and sending asks first, naming the action (the pressed button's `action` value, or the
 /// form's `action` field) and how many `noun`s are ticked.
 #[island]
 pub fn BulkChoice(noun: String, children: Children) -> impl IntoView {
     let root = NodeRef::<leptos::html::Div>::new();
-    let boxes = move || -> Vec<HtmlInputElement> {
-        let Some(root) = root.get_untracked() else { return vec![] };
-        let Ok(list) = root.query_selector_all("input[name='ids[]']") else { return vec![] };
-        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<HtmlInputElement>().ok()).collect()
-    };
+    let boxes = move || id_boxes(root);
     let on_change = move |ev: Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
         if input.has_attribute("data-select-all") {

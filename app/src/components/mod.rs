@@ -10,7 +10,7 @@ mod sort;
 mod status;
 
 pub use background::SendInBackground;
-pub use confirm::{AskFirst, BulkChoice};
+pub use confirm::{id_boxes, AskFirst, BulkChoice, RowAction};
 pub use escape::{escape_html, escape_on_server};
 pub use options::options_html;
 pub use pager::Pager;

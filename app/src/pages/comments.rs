@@ -2,7 +2,7 @@
 
 use crate::{
     api::comments::list_comments,
-    components::{options_html, ErrorNotice, Pager},
+    components::{id_boxes, options_html, ErrorNotice, Pager},
     domain::{CommentQueue, CommentRow, CommentStatus, Moderation as Action},
     pages::query_number,
 };
@@ -148,11 +148,7 @@ fn Moderation(total: i64, page_len: usize, children: Children) -> impl IntoView 
     let all_matching = RwSignal::new(false);
     let cursor = RwSignal::new(None::<usize>);
     let skip_question = StoredValue::new(false);
-    let boxes = move || -> Vec<HtmlInputElement> {
-        let Some(root) = root.get_untracked() else { return vec![] };
-        let Ok(list) = root.query_selector_all("input[name='ids[]']") else { return vec![] };
-        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<HtmlInputElement>().ok()).collect()
-    };
+    let boxes = move || id_boxes(root);
     let on_change = move |ev: Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
         if input.has_attribute("data-select-all") {

@@ -3,7 +3,7 @@
 
 use crate::{
     api::tokens::{list_tokens, CreateToken},
-    components::{AskFirst, ErrorNotice, FieldMessage},
+    components::{AskFirst, ErrorNotice, FieldMessage, RowAction},
     domain::{TokenScope, TokenSummary},
 };
 use leptos::{either::Either, prelude::*};
@@ -83,16 +83,10 @@ fn TokenTable(rows: Vec<TokenSummary>) -> impl IntoView {
             };
             let controls = t.revoked_at.is_none().then(|| view! {
                 <AskFirst question=rotate_q>
-                    <form method="post" action="/admin/api/tokens/rotate" class="inline">
-                        <input type="hidden" name="id" value=id/>
-                        <button type="submit" aria-label=rotate_label>"Rotate"</button>
-                    </form>
+                    <RowAction action="/admin/api/tokens/rotate" id label="Rotate" aria_label=rotate_label/>
                 </AskFirst>
                 <AskFirst question=revoke_q>
-                    <form method="post" action="/admin/api/tokens/revoke" class="inline">
-                        <input type="hidden" name="id" value=id/>
-                        <button type="submit" class="danger" aria-label=revoke_label>"Revoke"</button>
-                    </form>
+                    <RowAction action="/admin/api/tokens/revoke" id label="Revoke" aria_label=revoke_label danger=true/>
                 </AskFirst>
             });
             view! {

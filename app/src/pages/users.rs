@@ -4,7 +4,7 @@
 use super::query_number;
 use crate::{
     api::users::{list_lockouts, list_users, CreateUser},
-    components::{options_html, AskFirst, ErrorNotice, FieldMessage, Pager, SortHeader},
+    components::{options_html, AskFirst, ErrorNotice, FieldMessage, Pager, RowAction, SortHeader},
     domain::{Lockout, Role, UserId, UserSort, UserSummary},
     error::AppError,
     pages::ActorResource,
@@ -257,18 +257,12 @@ fn AccountControls(user: UserSummary) -> impl IntoView {
     let status = if user.is_active {
         Either::Left(view! {
             <AskFirst question=deactivate_q>
-                <form method="post" action="/admin/api/users/deactivate" class="inline">
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="danger" aria-label=deactivate_label>"Deactivate"</button>
-                </form>
+                <RowAction action="/admin/api/users/deactivate" id label="Deactivate" aria_label=deactivate_label danger=true/>
             </AskFirst>
         })
     } else {
         Either::Right(view! {
-            <form method="post" action="/admin/api/users/reactivate" class="inline">
-                <input type="hidden" name="id" value=id/>
-                <button type="submit" aria-label=reactivate_label>"Reactivate"</button>
-            </form>
+            <RowAction action="/admin/api/users/reactivate" id label="Reactivate" aria_label=reactivate_label/>
         })
     };
     view! {
@@ -280,10 +274,7 @@ fn AccountControls(user: UserSummary) -> impl IntoView {
         </form>
         {status}
         <AskFirst question=reset_q>
-            <form method="post" action="/admin/api/users/reset-password" class="inline">
-                <input type="hidden" name="id" value=id/>
-                <button type="submit" class="danger" aria-label=reset_label>"Reset password"</button>
-            </form>
+            <RowAction action="/admin/api/users/reset-password" id label="Reset password" aria_label=reset_label danger=true/>
         </AskFirst>
     }
 }
