@@ -40,10 +40,8 @@ where
         b.push(" and s.comment_id <= ").push_bind(through.0);
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = crate::ssr::db::contains_pattern(q);
-        b.push(" and (lower(c.body) like lower(").push_bind(pattern.clone());
-        b.push(") escape '\\' or lower(c.author_name) like lower(");
-        b.push_bind(pattern).push(") escape '\\')");
+        b.push(" and ");
+        crate::ssr::db::push_contains(b, &["c.body", "c.author_name"], q);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Data access for `users`. Functions take an executor so callers can run them inside the
 //! transaction that also writes the audit event.
 
-use crate::ssr::db::{contains_pattern, Conn, Pool, Stamp};
+use crate::ssr::db::{push_contains, Conn, Pool, Stamp};
 use crate::{
     domain::{Actor, Page, Role, UserFilter, UserId, UserSort, UserSummary},
     error::AppError,
@@ -238,7 +238,8 @@ where
 {
     b.push(" where 1 = 1");
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        b.push(" and lower(u.username) like lower(").push_bind(contains_pattern(q)).push(") escape '\\'");
+        b.push(" and ");
+        push_contains(b, &["u.username"], q);
     }
     if let Some(role) = f.role {
         b.push(" and u.role = ").push_bind(role.as_str().to_owned());

@@ -62,11 +62,8 @@ where
         b.push_bind(tag).push(")");
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = crate::ssr::db::contains_pattern(q);
-        and(b, "(lower(p.title) like lower(");
-        b.push_bind(pattern.clone());
-        b.push(") escape '\\' or lower(p.body) like lower(");
-        b.push_bind(pattern).push(") escape '\\')");
+        and(b, "");
+        crate::ssr::db::push_contains(b, &["p.title", "p.body"], q);
     }
 }
 
