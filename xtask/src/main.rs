@@ -21,8 +21,8 @@ const USAGE: &str = "usage: cargo xtask <command>
                       release build, end-to-end tests in headless Chromium,
                       the REST API's contract (schemathesis), deployment checks (nginx, gixy, systemd)
   e2e [--debug]       only the build and the end-to-end tests (debug: faster build)
-  argon2-rate [SECS]  raw argon2id verifications a second, one hash per core on two threads,
-                      at the server's parameters (19 MiB, 2 passes, 2 lanes), for bench/run.sh";
+  argon2-rate [SECS]  raw argon2id verifications a second on two threads at the server's
+                      parameters (OWASP: 19 MiB, 2 passes, 1 lane), for bench/run.sh";
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const OUTPUT_NAME: &str = "inkwarden";
@@ -290,10 +290,7 @@ fn apt_install(packages: &[&str]) -> Result<()> {
 fn argon2_rate(secs: u64) -> Result<()> {
     use argon2::{Algorithm, Argon2, Block, Params, Version};
     use std::time::{Duration, Instant};
-    // The server's parameters (the app's `password::PARAMS`): OWASP's memory and passes in two
-    // lanes. Each thread computes its lanes one after the other, so this is the machine's rate
-    // with nothing shared between hashes: the ceiling for sign-ins.
-    let params = Params::new(Params::DEFAULT_M_COST, Params::DEFAULT_T_COST, 2, None).expect("valid parameters");
+    let params = Params::DEFAULT;
     let deadline = Instant::now() + Duration::from_secs(secs);
     let threads: Vec<_> = (0..2)
         .map(|_| {

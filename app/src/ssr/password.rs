@@ -1,18 +1,13 @@
-//! argon2id password hashing on its own thread, so a login flood never stalls the async
+//! argon2id password hashing on its own threads, so a login flood never stalls the async
 //! executor and its memory stays bounded.
 //!
-//! Hashes use OWASP's memory and passes (19 MiB, 2 passes) in [`LANES`] lanes, which argon2
-//! computes side by side on the machine's cores. One hash at a time then keeps both cores busy,
-//! so sign-ins go as fast as two single-lane hashes at once would, in one 19 MiB working memory
-//! instead of two (the memory a server needs under a login flood is what its hashes in flight
-//! hold). Every guess still costs an attacker the same memory and the same work.
-//!
-//! The hashing thread keeps its working memory from one hash to the next while sign-ins keep
-//! coming. Left idle for [`IDLE`], it ends, and its memory goes back to the system with it
-//! (freeing the memory while the thread lives would not: the allocator keeps a thread's freed
-//! pages until that thread allocates again). Allocating per hash on the blocking pool cost far
-//! more: the allocator kept a 19 MiB arena for every pool thread that ever hashed, and pool
-//! threads come and go, so a login flood left hundreds of MiB behind.
+//! At most [`SLOTS`] hashing threads run, each keeping one argon2 working memory (19 MiB at
+//! OWASP's parameters) from one hash to the next while sign-ins keep coming. A thread left idle
+//! for [`IDLE`] ends, and its memory goes back to the system with it (freeing the memory while
+//! the thread lives would not: the allocator keeps a thread's freed pages until that thread
+//! allocates again). Allocating per hash on the blocking pool cost far more: the allocator kept
+//! a 19 MiB arena for every pool thread that ever hashed, and pool threads come and go, so a
+//! login flood left hundreds of MiB behind.
 
 use crate::error::AppError;
 use argon2::{
@@ -30,19 +25,9 @@ use std::{
 };
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-/// Lanes of every new hash: one per core of the two-core machines Inkwarden is sized for.
-/// OWASP's minimum is one; more lanes cost a guess the same memory and work.
-pub const LANES: u32 = 2;
-
-/// The parameters of every new hash: OWASP's memory (19 MiB) and passes (2), in [`LANES`] lanes.
-pub const PARAMS: Params = match Params::new(Params::DEFAULT_M_COST, Params::DEFAULT_T_COST, LANES, None) {
-    Ok(params) => params,
-    Err(_) => panic!("valid argon2 parameters"),
-};
-
-/// argon2 computations at once, each on all the cores through its lanes and in one 19 MiB
-/// memory: other requests keep a share of the CPU, and the memory stays bounded.
-const SLOTS: usize = 1;
+/// Hashing threads, and so argon2 computations at once (19 MiB each): other requests keep
+/// their CPU and the memory stays bounded.
+const SLOTS: usize = 2;
 static HASHING: Semaphore = Semaphore::const_new(SLOTS);
 /// At most this many requests wait for a hashing slot. A flood beyond it is refused at once
 /// (503 with `Retry-After`) instead of queueing without bound, so a real sign-in or password
@@ -151,12 +136,12 @@ impl Memory {
         })
     }
 
-    /// A new hash at [`PARAMS`], random salt.
+    /// A new hash at OWASP's argon2id parameters (19 MiB, 2 passes, 1 lane), random salt.
     fn hash_new(&mut self, password: &[u8]) -> Result<String, AppError> {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| AppError::internal("salt", e))?;
         let salt = Salt::new(&salt).map_err(|e| AppError::internal("salt", e))?;
-        self.hash(Algorithm::Argon2id, Version::V0x13, PARAMS, password, salt)
+        self.hash(Algorithm::Argon2id, Version::V0x13, Params::DEFAULT, password, salt)
             .map(|h| h.to_string())
             .ok_or_else(|| AppError::internal("hash password", "argon2 refused its default parameters"))
     }
@@ -332,7 +317,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<Verdict,
 }
 
 fn is_outdated(hash: &PasswordHash) -> bool {
-    let current = PARAMS;
+    let current = Params::DEFAULT;
     let same_params = Params::try_from(hash)
         .map(|p| p.m_cost() >= current.m_cost() && p.t_cost() >= current.t_cost() && p.p_cost() >= current.p_cost())
         .unwrap_or(false);
@@ -347,7 +332,7 @@ mod tests {
     #[tokio::test]
     async fn a_hash_verifies_its_password_and_nothing_else() {
         let h = hash("correct horse battery".into()).await.unwrap();
-        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=2$"));
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert_eq!(
             verify("correct horse battery".into(), Some(h.clone())).await.unwrap(),
             Verdict::Valid { rehash: false }
@@ -367,8 +352,7 @@ mod tests {
         }
     }
 
-    /// The hashing thread's own argon2 code agrees with the crate's hasher and verifier, and a
-    /// hash at OWASP's single lane (the crate's default) verifies and is upgraded to [`PARAMS`].
+    /// The hashing threads' own argon2 code agrees with the crate's hasher and verifier.
     #[tokio::test]
     async fn hashes_interoperate_with_the_argon2_crates_own_hasher_and_verifier() {
         use argon2::password_hash::PasswordVerifier;
@@ -378,7 +362,7 @@ mod tests {
         assert!(Argon2::default().verify_password(b"correct horse", &parsed).is_err());
         let theirs = Argon2::default().hash_password(b"correct horse battery").unwrap().to_string();
         let verdict = verify("correct horse battery".into(), Some(theirs.clone())).await.unwrap();
-        assert_eq!(verdict, Verdict::Valid { rehash: true });
+        assert_eq!(verdict, Verdict::Valid { rehash: false });
         assert_eq!(verify("Correct horse battery".into(), Some(theirs)).await.unwrap(), Verdict::Invalid);
     }
 
