@@ -2,11 +2,7 @@
 
 use super::posts::owner;
 use crate::ssr::db::{Conn, Pool};
-use crate::{
-    domain::{Term, TermOption},
-    error::AppError,
-    policy::Scope,
-};
+use crate::{domain::Term, error::AppError, policy::Scope};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TermKind {
@@ -62,12 +58,6 @@ pub async fn list(pool: &Pool, kind: TermKind, scope: Scope) -> Result<Vec<Term>
         .fetch_all(&mut *conn)
         .await
     })
-}
-
-/// Every term's id and name, for a picker.
-pub async fn options(conn: &mut Conn, kind: TermKind) -> Result<Vec<TermOption>, sqlx::Error> {
-    let sql = format!("select id, name from {} order by lower(name), id", kind.table());
-    crate::on_db!(conn, |conn| sqlx::query_as(&sql).fetch_all(&mut *conn).await)
 }
 
 pub async fn find(conn: &mut Conn, kind: TermKind, scope: Scope, id: i64) -> Result<Option<Term>, sqlx::Error> {

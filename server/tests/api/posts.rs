@@ -319,6 +319,29 @@ async fn taxonomy_changes_are_audited_and_deleting_a_category_keeps_its_posts() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pickers_offer_active_authors_in_scope_and_every_term_by_name() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let zoe = app.create_user("zoe", Role::Author).await;
+    let gone = app.create_user("bea", Role::Author).await;
+    let (admin, author) = (app.signed_in(&ada).await, app.signed_in(&zoe).await);
+    assert_eq!(app.post(&admin, "/admin/api/users/deactivate", &[("id", &gone.id.0.to_string())]).await.status(), 200);
+    for (kind, name) in [("categories", "beta"), ("categories", "Alpha"), ("tags", "Zed"), ("tags", "apple")] {
+        assert_eq!(app.post(&admin, &format!("/admin/api/{kind}/create"), &[("name", name)]).await.status(), 200);
+    }
+    let names = |v: &Value, list: &str, field: &str| -> Vec<String> {
+        v[list].as_array().unwrap().iter().map(|o| o[field].as_str().unwrap().to_owned()).collect()
+    };
+    let all = json(app.post(&admin, "/admin/api/posts/pickers", &[]).await).await;
+    assert_eq!(names(&all, "authors", "username"), ["ada", "zoe"], "active accounts only, by username");
+    assert_eq!(names(&all, "categories", "name"), ["Alpha", "beta"], "by name, ignoring case");
+    assert_eq!(names(&all, "tags", "name"), ["apple", "Zed"]);
+    let own = json(app.post(&author, "/admin/api/posts/pickers", &[]).await).await;
+    assert_eq!(names(&own, "authors", "username"), ["zoe"], "an author is offered only themselves");
+    assert_eq!((own["categories"].clone(), own["tags"].clone()), (all["categories"].clone(), all["tags"].clone()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_anonymous_export_is_refused() {
     let app = TestApp::spawn().await;
     let res = app.client().get(app.url("/admin/posts/export.csv")).send().await.unwrap();

@@ -52,18 +52,12 @@ pub async fn list_authors() -> Result<Vec<AuthorOption>, AppError> {
 pub async fn list_post_pickers() -> Result<PostPickers, AppError> {
     use crate::{
         policy::{post_scope, require, Capability, PostAction},
-        ssr::{auth, context, posts, taxonomy},
+        ssr::{auth, context, posts},
     };
     let actor = auth::current_actor().await?;
     require(&actor, Capability::AssignTaxonomy)?;
     let scope = post_scope(&actor, PostAction::View)?;
-    // One connection for the three reads.
-    let mut conn = context()?.pool.acquire().await?;
-    Ok(PostPickers {
-        authors: posts::authors(&mut conn, scope).await?,
-        categories: taxonomy::options(&mut conn, taxonomy::TermKind::Category).await?,
-        tags: taxonomy::options(&mut conn, taxonomy::TermKind::Tag).await?,
-    })
+    Ok(posts::pickers(&context()?.pool, scope).await?)
 }
 
 /// Overview counts and the weekly publishing chart, in the caller's scope. Any signed-in user.

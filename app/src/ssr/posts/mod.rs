@@ -9,8 +9,8 @@ pub use write::*;
 use crate::ssr::db::{last_weeks, weekly_counts_sql, Backend, Conn, Pool, Stamp};
 use crate::{
     domain::{
-        AuthorOption, Page, PostCounts, PostDetail, PostFilter, PostId, PostRow, PostSort, PostStatus, PublicPost,
-        PublishEvent, Revision, UserId,
+        AuthorOption, Page, PostCounts, PostDetail, PostFilter, PostId, PostPickers, PostRow, PostSort, PostStatus,
+        PublicPost, PublishEvent, Revision, TermOption, UserId,
     },
     policy::{PostFacts, Scope},
 };
@@ -191,6 +191,37 @@ pub async fn publish_history(pool: &Pool, scope: Scope, id: PostId) -> Result<Ve
         .fetch_all(&mut *conn)
         .await
     })
+}
+
+/// Everything the post pickers offer, in one statement: the author picker's people (oneself for
+/// an author, every active account otherwise, by username), then every category and every tag
+/// by name.
+pub async fn pickers(pool: &Pool, scope: Scope) -> Result<PostPickers, sqlx::Error> {
+    const AUTHORS: i64 = 0;
+    const CATEGORIES: i64 = 1;
+    let mut conn = pool.acquire().await?;
+    let rows: Vec<(i64, i64, String)> = crate::on_db!(&mut conn, |conn| {
+        sqlx::query_as(
+            "select kind, id, name from (
+                 select cast(0 as bigint) as kind, id, username as name, username as sort_key from users
+                 where is_active and ($1 is null or id = $1)
+                 union all select cast(1 as bigint), id, name, lower(name) from categories
+                 union all select cast(2 as bigint), id, name, lower(name) from tags
+             ) options order by kind, sort_key, id",
+        )
+        .bind(owner(scope))
+        .fetch_all(&mut *conn)
+        .await
+    })?;
+    let mut pickers = PostPickers::default();
+    for (kind, id, name) in rows {
+        match kind {
+            AUTHORS => pickers.authors.push(AuthorOption { id: UserId(id), username: name }),
+            CATEGORIES => pickers.categories.push(TermOption { id, name }),
+            _ => pickers.tags.push(TermOption { id, name }),
+        }
+    }
+    Ok(pickers)
 }
 
 /// People the author picker offers: oneself for an author, every active account otherwise.
