@@ -6,7 +6,8 @@ use leptos::prelude::*;
 /// Sign in. Anyone may call it; a wrong password and an unknown user answer alike.
 /// On success the browser goes to `next` when it is a safe dashboard path, else `/admin`.
 /// A username or address locked out after failed attempts gets 429 before any hashing, even
-/// with the right password; each failure counts against both (see `ssr::throttle`).
+/// with the right password; each failure counts against both (see `ssr::throttle`). An address
+/// with several attempts already in progress gets 503 with `Retry-After` at once.
 #[server(prefix = "/admin/api", endpoint = "auth/login")]
 pub async fn login(username: String, password: String, #[server(default)] next: String) -> Result<(), AppError> {
     use crate::{
@@ -24,6 +25,8 @@ pub async fn login(username: String, password: String, #[server(default)] next: 
     if username.len() > 64 || password.len() > MAX_PASSWORD_BYTES {
         return Err(AppError::BadCredentials);
     }
+    // Beyond a few attempts at once from one address, refused before any database work.
+    let _attempt = password::attempt(client_ip())?;
     let subjects = throttle::subjects(&username, client_ip());
     if let Some(retry_after) = throttle::locked_for(&ctx.pool, &ctx.lockouts, &subjects).await? {
         return Err(AppError::LockedOut { retry_after });
