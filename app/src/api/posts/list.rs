@@ -43,7 +43,7 @@ pub async fn list_authors() -> Result<Vec<AuthorOption>, AppError> {
     };
     let actor = auth::current_actor().await?;
     let scope = post_scope(&actor, PostAction::View)?;
-    Ok(posts::authors(&mut context()?.pool.acquire().await?, scope).await?)
+    Ok(posts::authors(&context()?.pool, scope).await?)
 }
 
 /// The posts pickers: authors in the caller's scope (an author sees only themselves), every

@@ -225,8 +225,9 @@ pub async fn pickers(pool: &Pool, scope: Scope) -> Result<PostPickers, sqlx::Err
 }
 
 /// People the author picker offers: oneself for an author, every active account otherwise.
-pub async fn authors(conn: &mut Conn, scope: Scope) -> Result<Vec<AuthorOption>, sqlx::Error> {
-    crate::on_db!(conn, |conn| {
+pub async fn authors(pool: &Pool, scope: Scope) -> Result<Vec<AuthorOption>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    crate::on_db!(&mut conn, |conn| {
         sqlx::query_as("select id, username from users where is_active and ($1 is null or id = $1) order by username")
             .bind(owner(scope))
             .fetch_all(&mut *conn)
