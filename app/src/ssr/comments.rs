@@ -3,7 +3,7 @@
 //! posts only. The moderation state is in `comment_states` (see the migration for why).
 
 use crate::domain::{CommentId, CommentQueue, CommentStatus, Moderation, Page, PostId, PublicComment};
-use crate::ssr::db::{last_weeks, weekly_counts_sql, Backend, Conn, IdList, Pool, Stamp};
+use crate::ssr::db::{last_weeks, weekly_counts_sql, Backend, Conn, IdList, Pool, Rows, Stamp};
 use sqlx::{Database, QueryBuilder};
 use std::net::IpAddr;
 
@@ -60,14 +60,24 @@ pub async fn list(
             push_filters(&mut b, f);
             b.build_query_as().fetch_one(&mut *conn).await?
         };
-        let mut b = QueryBuilder::new(format!(
-            "select c.id, c.post_id, p.title as post_title, c.author_name, c.author_email, c.body, s.status, c.created_at
+        let mut b = conn.rows_query(&[
+            "id",
+            "post_id",
+            "post_title",
+            "author_name",
+            "author_email",
+            "body",
+            "status",
+            "created_at",
+        ]);
+        b.push(format_args!(
+            "c.id, c.post_id, p.title as post_title, c.author_name, c.author_email, c.body, s.status, c.created_at
              {FROM} join posts p on p.id = c.post_id"
         ));
         push_filters(&mut b, f);
         b.push(if newest_first { " order by s.comment_id desc" } else { " order by s.comment_id asc" });
         b.push(" limit ").push_bind(per_page).push(" offset ").push_bind((page - 1) * per_page);
-        let rows = b.build_query_as().fetch_all(&mut *conn).await?;
+        let rows = conn.fetch_rows(b).await?;
         Ok(CommentQueue { page: Page { rows, total, page, per_page }, latest_id: latest.map(CommentId) })
     })
 }

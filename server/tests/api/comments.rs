@@ -67,6 +67,21 @@ async fn a_readers_comment_waits_in_the_queue_until_approved() {
     let ed = app.create_user("ed", Role::Editor).await;
     let client = app.signed_in(&ed).await;
     let id: i64 = sql!(app, |c| sqlx::query_scalar("select id from comments").fetch_one(c).await).unwrap();
+    let queue: Value = serde_json::from_str(
+        &app.post(&client, "/admin/api/comments/list", &[("status", "pending")]).await.text().await.unwrap(),
+    )
+    .unwrap();
+    let row = &queue["page"]["rows"][0];
+    assert_eq!(
+        (queue["page"]["total"].as_i64(), row["id"].as_i64(), &row["post_title"]),
+        (Some(1), Some(id), &"A post".into())
+    );
+    assert_eq!(
+        (&row["author_name"], &row["author_email"], &row["body"]),
+        (&"Reader".into(), &"r@example.com".into(), &"Nice post".into())
+    );
+    assert_eq!(row["status"], "pending");
+    assert!(row["created_at"].as_str().is_some_and(|t| t.len() == 24 && t.ends_with('Z')), "{row}");
     let (status, outcome) = moderate(&app, &client, &[("action", "approve"), ("ids[]", &id.to_string())]).await;
     assert_eq!((status, outcome["changed"].as_i64()), (200, Some(1)));
     let html = page(&app).await;

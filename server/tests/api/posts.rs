@@ -51,19 +51,36 @@ async fn an_editor_sees_every_post_and_the_list_filters_sorts_and_pages() {
     let ann = app.create_user("ann", Role::Author).await;
     let ed = app.create_user("ed", Role::Editor).await;
     let (ann_c, ed_c) = (app.signed_in(&ann).await, app.signed_in(&ed).await);
-    for title in ["Gamma ray", "alpha wave", "Beta test"] {
+    let odd = r#"Quote " back\slash ✓ 𝄞 <b>"#;
+    for title in ["Gamma ray", "alpha wave", "Beta test", odd] {
         create(&app, &ann_c, title, "x").await;
     }
+    let titles = |list: &serde_json::Value| -> Vec<String> {
+        list["rows"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap().to_owned()).collect()
+    };
     let list = json(app.post(&ed_c, "/admin/api/posts/list", &[("sort", "title"), ("dir", "asc")]).await).await;
-    let titles: Vec<_> =
-        list["rows"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(titles, ["alpha wave", "Beta test", "Gamma ray"]);
+    assert_eq!(titles(&list), ["alpha wave", "Beta test", "Gamma ray", odd]);
+    let list = json(app.post(&ed_c, "/admin/api/posts/list", &[("sort", "title"), ("dir", "desc")]).await).await;
+    assert_eq!(titles(&list), [odd, "Gamma ray", "Beta test", "alpha wave"]);
+    // Newest first by default, each row whole: text as written, no category, the status, a UTC time.
+    let list = json(app.post(&ed_c, "/admin/api/posts/list", &[]).await).await;
+    assert_eq!(titles(&list), [odd, "Beta test", "alpha wave", "Gamma ray"]);
+    let row = &list["rows"][0];
+    assert_eq!(
+        (&row["author"], &row["category"], &row["status"]),
+        (&"ann".into(), &serde_json::Value::Null, &"draft".into())
+    );
+    assert!(row["id"].as_i64().is_some() && row["published_at"].is_null() && row["scheduled_at"].is_null(), "{row}");
+    let updated = row["updated_at"].as_str().unwrap();
+    assert!(updated.len() == 24 && updated.ends_with('Z') && updated.as_bytes()[10] == b'T', "{updated}");
+    let list = json(app.post(&ed_c, "/admin/api/posts/list", &[("q", "back\\slash")]).await).await;
+    assert_eq!(titles(&list), [odd]);
     let list = json(app.post(&ed_c, "/admin/api/posts/list", &[("q", "ray")]).await).await;
     assert_eq!(list["total"], 1);
     let list = json(app.post(&ed_c, "/admin/api/posts/list", &[("q", "%")]).await).await;
     assert_eq!(list["total"], 0, "a % in the search is a literal, not a wildcard");
     let list = json(app.post(&ed_c, "/admin/api/posts/list", &[("per_page", "25"), ("page", "2")]).await).await;
-    assert_eq!((list["total"].as_i64(), list["rows"].as_array().unwrap().len()), (Some(3), 0));
+    assert_eq!((list["total"].as_i64(), list["rows"].as_array().unwrap().len()), (Some(4), 0));
     let csv = ed_c
         .get(app.url("/admin/posts/export.csv?sort=title&dir=desc&author="))
         .send()
@@ -72,7 +89,8 @@ async fn an_editor_sees_every_post_and_the_list_filters_sorts_and_pages() {
         .text()
         .await
         .unwrap();
-    assert!(csv.lines().nth(1).unwrap().contains("Gamma ray"), "{csv}");
+    assert!(csv.lines().nth(1).unwrap().contains(r"back\slash"), "{csv}");
+    assert!(csv.lines().nth(2).unwrap().contains("Gamma ray"), "{csv}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

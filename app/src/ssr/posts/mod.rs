@@ -6,7 +6,7 @@ mod write;
 
 pub use write::*;
 
-use crate::ssr::db::{last_weeks, weekly_counts_sql, Backend, Conn, Pool, Stamp};
+use crate::ssr::db::{last_weeks, weekly_counts_sql, Backend, Conn, Pool, Rows, Stamp};
 use crate::{
     domain::{
         AuthorOption, Page, PostCounts, PostDetail, PostFilter, PostId, PostPickers, PostRow, PostSort, PostStatus,
@@ -24,9 +24,12 @@ pub(crate) fn owner(scope: Scope) -> Option<i64> {
     }
 }
 
+/// A [`PostRow`]'s columns, named as its fields, from the tables they come from.
 const ROW_COLUMNS: &str = "p.id, p.title, p.slug, p.status, u.username as author, c.name as category,
      p.updated_at, p.published_at, p.scheduled_at
      from posts p join users u on u.id = p.author_id left join categories c on c.id = p.category_id";
+const ROW_FIELDS: &[&str] =
+    &["id", "title", "slug", "status", "author", "category", "updated_at", "published_at", "scheduled_at"];
 
 /// `where …` for the list and the export: the scope first, then the filters.
 fn push_filters<'a, DB: Database>(b: &mut QueryBuilder<'a, DB>, scope: Scope, f: &PostFilter)
@@ -96,11 +99,12 @@ pub async fn list(
         let mut count = QueryBuilder::new("select count(*) from posts p");
         push_filters(&mut count, scope, f);
         let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-        let mut b = QueryBuilder::new(format!("select {ROW_COLUMNS}"));
+        let mut b = conn.rows_query(ROW_FIELDS);
+        b.push(ROW_COLUMNS);
         push_filters(&mut b, scope, f);
         push_order(&mut b, f);
         b.push(" limit ").push_bind(per_page).push(" offset ").push_bind((page - 1) * per_page);
-        let rows = b.build_query_as().fetch_all(&mut *conn).await?;
+        let rows = conn.fetch_rows(b).await?;
         Ok(Page { rows, total, page, per_page })
     })
 }
@@ -109,11 +113,12 @@ pub async fn list(
 pub async fn list_all(pool: &Pool, scope: Scope, f: &PostFilter, cap: i64) -> Result<Vec<PostRow>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     crate::on_db!(&mut conn, |conn| {
-        let mut b = QueryBuilder::new(format!("select {ROW_COLUMNS}"));
+        let mut b = conn.rows_query(ROW_FIELDS);
+        b.push(ROW_COLUMNS);
         push_filters(&mut b, scope, f);
         push_order(&mut b, f);
         b.push(" limit ").push_bind(cap);
-        b.build_query_as().fetch_all(&mut *conn).await
+        conn.fetch_rows(b).await
     })
 }
 
@@ -199,22 +204,29 @@ pub async fn publish_history(pool: &Pool, scope: Scope, id: PostId) -> Result<Ve
 pub async fn pickers(pool: &Pool, scope: Scope) -> Result<PostPickers, sqlx::Error> {
     const AUTHORS: i64 = 0;
     const CATEGORIES: i64 = 1;
+    #[derive(serde::Deserialize, FromRow)]
+    struct PickerOption {
+        kind: i64,
+        id: i64,
+        name: String,
+    }
     let mut conn = pool.acquire().await?;
-    let rows: Vec<(i64, i64, String)> = crate::on_db!(&mut conn, |conn| {
-        sqlx::query_as(
-            "select kind, id, name from (
+    let rows: Vec<PickerOption> = crate::on_db!(&mut conn, |conn| {
+        let mut b = conn.rows_query(&["kind", "id", "name"]);
+        b.push(
+            "kind, id, name from (
                  select cast(0 as bigint) as kind, id, username as name, username as sort_key from users
-                 where is_active and ($1 is null or id = $1)
-                 union all select cast(1 as bigint), id, name, lower(name) from categories
-                 union all select cast(2 as bigint), id, name, lower(name) from tags
+                 where is_active and (",
+        );
+        b.push_bind(owner(scope)).push(" is null or id = ").push_bind(owner(scope)).push(
+            ") union all select cast(1 as bigint), id, name, lower(name) from categories
+               union all select cast(2 as bigint), id, name, lower(name) from tags
              ) options order by kind, sort_key, id",
-        )
-        .bind(owner(scope))
-        .fetch_all(&mut *conn)
-        .await
+        );
+        conn.fetch_rows(b).await
     })?;
     let mut pickers = PostPickers::default();
-    for (kind, id, name) in rows {
+    for PickerOption { kind, id, name } in rows {
         match kind {
             AUTHORS => pickers.authors.push(AuthorOption { id: UserId(id), username: name }),
             CATEGORIES => pickers.categories.push(TermOption { id, name }),
