@@ -150,6 +150,9 @@ pub trait Rows {
 
     /// A query builder for [`Rows::fetch_rows`]: push the select list after it, naming each
     /// column as its field in the row type (`u.username as author`), then the rest of the query.
+    /// `fields` are names from the code, written into the SQL as they are, never input. SQLite's
+    /// JSON has no booleans (a `bool` column arrives as 0 or 1, which serde's `bool` refuses), so
+    /// row types with a `bool` field are not read this way.
     fn rows_query<'q>(&self, fields: &[&str]) -> QueryBuilder<'q, Self::Db>;
 
     /// The rows of a query opened by [`Rows::rows_query`], in its order.
