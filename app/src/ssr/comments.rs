@@ -2,7 +2,7 @@
 //! the queue's scope is the whole table; the public side sees approved comments of published
 //! posts only. The moderation state is in `comment_states` (see the migration for why).
 
-use crate::domain::{CommentId, CommentQueue, CommentStatus, Moderation, Page, PostId, PublicComment};
+use crate::domain::{CommentId, CommentQueue, CommentRow, CommentStatus, Moderation, Page, PostId, PublicComment};
 use crate::ssr::db::{last_weeks, weekly_counts_sql, Backend, Conn, IdList, Pool, Rows, Stamp};
 use sqlx::{Database, QueryBuilder};
 use std::net::IpAddr;
@@ -60,16 +60,7 @@ pub async fn list(
             push_filters(&mut b, f);
             b.build_query_as().fetch_one(&mut *conn).await?
         };
-        let mut b = conn.rows_query(&[
-            "id",
-            "post_id",
-            "post_title",
-            "author_name",
-            "author_email",
-            "body",
-            "status",
-            "created_at",
-        ]);
+        let mut b = conn.rows_query::<CommentRow>();
         b.push(format_args!(
             "c.id, c.post_id, p.title as post_title, c.author_name, c.author_email, c.body, s.status, c.created_at
              {FROM} join posts p on p.id = c.post_id"

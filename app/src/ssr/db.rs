@@ -12,6 +12,7 @@ use sqlx::{
 };
 use std::{
     future::Future,
+    marker::PhantomData,
     ops::{Deref, DerefMut},
 };
 use time::{format_description::FormatItem, macros::format_description, OffsetDateTime, UtcOffset};
@@ -143,38 +144,63 @@ impl Conn {
 /// hand-over a thread wake-up: for the posts list's 50 rows that cost several times what SQLite
 /// spent on the query (profiled on the release build). So on SQLite a list query is wrapped to
 /// return one JSON array, built inside SQLite from the rows in the query's order, which crosses
-/// once and is read with serde. PostgreSQL's rows arrive together in the connection's buffer and
-/// are decoded as they are.
+/// once and is read with serde. Each row is a JSON array of its values in the order of the row
+/// type's fields, which serde reads as that struct: half SQLite's work of an object per row,
+/// whose keys it writes out and then parses again inside the aggregate (timed on the bundled
+/// SQLite, 50 posts: 50 µs against 119 µs). PostgreSQL's rows arrive together in the
+/// connection's buffer and are decoded as they are.
 pub trait Rows {
     type Db: Database;
 
-    /// A query builder for [`Rows::fetch_rows`]: push the select list after it, naming each
-    /// column as its field in the row type (`u.username as author`), then the rest of the query.
-    /// `fields` are names from the code, written into the SQL as they are, never input. SQLite's
+    /// A query builder for rows of type `T` ([`Rows::fetch_rows`]): push the select list after
+    /// it, naming each column as its field in `T` (`u.username as author`), then the rest of the
+    /// query. The field names come from `T`'s `Deserialize` (declaration order), so the JSON
+    /// arrays line up with the struct whatever order the select lists its columns in. SQLite's
     /// JSON has no booleans (a `bool` column arrives as 0 or 1, which serde's `bool` refuses), so
     /// row types with a `bool` field are not read this way.
-    fn rows_query<'q>(&self, fields: &[&str]) -> QueryBuilder<'q, Self::Db>;
+    fn rows_query<'q, T: DeserializeOwned>(&self) -> RowsQuery<'q, Self::Db, T>;
 
     /// The rows of a query opened by [`Rows::rows_query`], in its order.
     fn fetch_rows<'q, T>(
         &mut self,
-        query: QueryBuilder<'q, Self::Db>,
+        query: RowsQuery<'q, Self::Db, T>,
     ) -> impl Future<Output = Result<Vec<T>, sqlx::Error>> + Send
     where
         T: DeserializeOwned + for<'r> FromRow<'r, <Self::Db as Database>::Row> + Send + Unpin;
 }
 
+/// A query for a list of `T` being built: a [`QueryBuilder`] that remembers its row type.
+pub struct RowsQuery<'q, DB: Database, T> {
+    query: QueryBuilder<'q, DB>,
+    row: PhantomData<fn() -> T>,
+}
+
+impl<'q, DB: Database, T> Deref for RowsQuery<'q, DB, T> {
+    type Target = QueryBuilder<'q, DB>;
+    fn deref(&self) -> &Self::Target {
+        &self.query
+    }
+}
+
+impl<DB: Database, T> DerefMut for RowsQuery<'_, DB, T> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.query
+    }
+}
+
 impl Rows for sqlx::SqliteConnection {
     type Db = Sqlite;
 
-    fn rows_query<'q>(&self, fields: &[&str]) -> QueryBuilder<'q, Sqlite> {
+    fn rows_query<'q, T: DeserializeOwned>(&self) -> RowsQuery<'q, Sqlite, T> {
         // SQLite keeps a FROM-clause subquery's `order by` under an order-sensitive aggregate
         // such as this one, and feeds it the rows in that order (the group_concat idiom).
-        let object = fields.iter().map(|f| format!("'{f}', {f}")).collect::<Vec<_>>().join(", ");
-        QueryBuilder::new(format!("select coalesce(json_group_array(json_object({object})), '[]') from (select "))
+        let fields = serde_aux::serde_introspection::serde_introspect::<T>().join(", ");
+        let query =
+            QueryBuilder::new(format!("select coalesce(json_group_array(json_array({fields})), '[]') from (select "));
+        RowsQuery { query, row: PhantomData }
     }
 
-    async fn fetch_rows<'q, T>(&mut self, mut query: QueryBuilder<'q, Sqlite>) -> Result<Vec<T>, sqlx::Error>
+    async fn fetch_rows<'q, T>(&mut self, mut query: RowsQuery<'q, Sqlite, T>) -> Result<Vec<T>, sqlx::Error>
     where
         T: DeserializeOwned + for<'r> FromRow<'r, SqliteRow> + Send + Unpin,
     {
@@ -187,11 +213,11 @@ impl Rows for sqlx::SqliteConnection {
 impl Rows for sqlx::PgConnection {
     type Db = Postgres;
 
-    fn rows_query<'q>(&self, _fields: &[&str]) -> QueryBuilder<'q, Postgres> {
-        QueryBuilder::new("select ")
+    fn rows_query<'q, T: DeserializeOwned>(&self) -> RowsQuery<'q, Postgres, T> {
+        RowsQuery { query: QueryBuilder::new("select "), row: PhantomData }
     }
 
-    async fn fetch_rows<'q, T>(&mut self, mut query: QueryBuilder<'q, Postgres>) -> Result<Vec<T>, sqlx::Error>
+    async fn fetch_rows<'q, T>(&mut self, mut query: RowsQuery<'q, Postgres, T>) -> Result<Vec<T>, sqlx::Error>
     where
         T: DeserializeOwned + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {

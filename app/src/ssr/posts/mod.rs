@@ -28,8 +28,6 @@ pub(crate) fn owner(scope: Scope) -> Option<i64> {
 const ROW_COLUMNS: &str = "p.id, p.title, p.slug, p.status, u.username as author, c.name as category,
      p.updated_at, p.published_at, p.scheduled_at
      from posts p join users u on u.id = p.author_id left join categories c on c.id = p.category_id";
-const ROW_FIELDS: &[&str] =
-    &["id", "title", "slug", "status", "author", "category", "updated_at", "published_at", "scheduled_at"];
 
 /// `where …` for the list and the export: the scope first, then the filters.
 fn push_filters<'a, DB: Database>(b: &mut QueryBuilder<'a, DB>, scope: Scope, f: &PostFilter)
@@ -99,7 +97,7 @@ pub async fn list(
         let mut count = QueryBuilder::new("select count(*) from posts p");
         push_filters(&mut count, scope, f);
         let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-        let mut b = conn.rows_query(ROW_FIELDS);
+        let mut b = conn.rows_query::<PostRow>();
         b.push(ROW_COLUMNS);
         push_filters(&mut b, scope, f);
         push_order(&mut b, f);
@@ -113,7 +111,7 @@ pub async fn list(
 pub async fn list_all(pool: &Pool, scope: Scope, f: &PostFilter, cap: i64) -> Result<Vec<PostRow>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     crate::on_db!(&mut conn, |conn| {
-        let mut b = conn.rows_query(ROW_FIELDS);
+        let mut b = conn.rows_query::<PostRow>();
         b.push(ROW_COLUMNS);
         push_filters(&mut b, scope, f);
         push_order(&mut b, f);
@@ -212,7 +210,7 @@ pub async fn pickers(pool: &Pool, scope: Scope) -> Result<PostPickers, sqlx::Err
     }
     let mut conn = pool.acquire().await?;
     let rows: Vec<PickerOption> = crate::on_db!(&mut conn, |conn| {
-        let mut b = conn.rows_query(&["kind", "id", "name"]);
+        let mut b = conn.rows_query::<PickerOption>();
         b.push(
             "kind, id, name from (
                  select cast(0 as bigint) as kind, id, username as name, username as sort_key from users
