@@ -8,17 +8,25 @@
 /// Escape text for use inside HTML content or a double-quoted attribute.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    push_escaped(&mut out, text);
     out
+}
+
+/// Append `text` to `out`, escaped as [`escape_html`] does.
+pub fn push_escaped(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// Plain text for a spot the server writes into HTML verbatim but the browser sets through the
@@ -39,5 +47,7 @@ mod tests {
     #[test]
     fn markup_and_quotes_are_escaped() {
         assert_eq!(escape_html("</title>\"'&"), "&lt;/title&gt;&quot;&#39;&amp;");
+        assert_eq!(escape_html("a<b>✓ 𝄞 c&d"), "a&lt;b&gt;✓ 𝄞 c&amp;d");
+        assert_eq!(escape_html("plain"), "plain");
     }
 }

@@ -1,14 +1,14 @@
 //! The pager under every paged list: previous / next and the page size, kept in the URL.
 
+use super::use_query;
 use crate::api::PAGE_SIZES;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 /// Previous / next links and a page-size choice that keep every other query parameter,
 /// so filters survive paging and the back button works.
 #[component]
 pub fn Pager(page: i64, page_count: i64, total: i64, per_page: i64) -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query();
     let href = move |changes: &[(&'static str, String)]| {
         let mut q = query.get_untracked();
         for (k, v) in changes {

@@ -1,13 +1,13 @@
 //! Sortable column headers whose state lives in the URL.
 
+use super::use_query;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 /// A column header that sorts a list by `column` (the URL's `sort`), toggling the direction on a
 /// second click and going back to page 1.
 #[component]
 pub fn SortHeader(column: &'static str, label: &'static str) -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query();
     let active = move || query.read().get("sort").as_deref() == Some(column);
     let descending = move || active() && query.read().get("dir").as_deref() == Some("desc");
     let href = move || {

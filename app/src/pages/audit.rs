@@ -4,16 +4,16 @@
 use super::query_number;
 use crate::{
     api::audit::list_audit_events,
-    components::{ErrorNotice, Pager},
+    components::{use_query, ErrorNotice, Pager},
     domain::{audit_changes, AuditAction, AuditEntry, AuditFilter},
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::components::Form;
 
 /// The filter the current URL describes.
 fn filter_from_url() -> impl Fn() -> AuditFilter + Copy + Send + Sync + 'static {
-    let query = use_query_map();
+    let query = use_query();
     move || {
         let q = query.read();
         let pairs = ["actor", "target_type", "target_id", "from", "to", "ip"]
@@ -28,7 +28,7 @@ fn filter_from_url() -> impl Fn() -> AuditFilter + Copy + Send + Sync + 'static 
 /// `/admin/audit`: the append-only audit log, newest first. Admins only.
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query();
     let filter = filter_from_url();
     let (page, per_page) = (query_number("page"), query_number("per_page"));
     let events = Resource::new(

@@ -2,7 +2,7 @@
 
 use crate::{
     api::comments::list_comments,
-    components::{id_boxes, options_html, ErrorNotice, Pager},
+    components::{id_boxes, options_html, use_query, ErrorNotice, Pager},
     domain::{CommentQueue, CommentRow, CommentStatus, Moderation as Action},
     pages::query_number,
 };
@@ -14,14 +14,14 @@ use leptos::{
     web_sys::{Element, HtmlElement, HtmlFormElement, HtmlInputElement},
 };
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::components::Form;
 
 /// `/admin/comments`: the moderation queue. Editors and admins; authors get the 403 page. The
 /// queue is a plain form (tick comments, press an action); [`Moderation`] adds selecting every
 /// matching comment, the confirmation and the keyboard.
 #[component]
 pub fn CommentsPage() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query();
     let status = move || Some(query.read().get("status").unwrap_or_else(|| "pending".into()));
     let q = move || query.read().get("q").filter(|v| !v.is_empty());
     let post_id = query_number("post_id");
@@ -57,7 +57,7 @@ pub fn CommentsPage() -> impl IntoView {
 
 #[component]
 fn QueueFilters() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query();
     let current = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let selected = current("status");
     let selected = if selected.is_empty() { "pending".to_owned() } else { selected };

@@ -2,7 +2,7 @@
 
 use crate::{
     api::auth::{fetch_actor, Logout},
-    components::{ErrorNotice, OneTimeSecret},
+    components::{use_query, ErrorNotice, OneTimeSecret, PageQuery},
     domain::Actor,
     error::AppError,
     policy::nav_items,
@@ -28,6 +28,7 @@ pub fn AdminLayout() -> impl IntoView {
     // Loaded once per page (the server's page gate already read the user: no second query).
     let me: ActorResource = Resource::new_blocking(|| (), |_| fetch_actor());
     provide_context(me);
+    provide_context(PageQuery(use_query_map()));
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <Suspense fallback=|| view! { <header class="topbar"><span class="brand">"Inkwarden"</span></header> }>
@@ -66,7 +67,7 @@ fn flash() -> Option<impl IntoView> {
 /// The error a plain form's POST came back with (the server function's redirect puts it into
 /// the URL), unless it is about fields: the form shows those beside them.
 fn form_error() -> Option<AppError> {
-    let encoded = use_query_map().read_untracked().get("__err")?;
+    let encoded = use_query().read_untracked().get("__err")?;
     match leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(&encoded) {
         AppError::Invalid(_) => None,
         error => Some(error),

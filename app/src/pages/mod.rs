@@ -27,11 +27,11 @@ pub use taxonomy::{CategoriesPage, TagsPage};
 pub use tokens::TokensPage;
 pub use users::UsersPage;
 
+use crate::components::use_query;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 /// A numeric query parameter of the current URL.
 pub(crate) fn query_number(name: &'static str) -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
-    let query = use_query_map();
+    let query = use_query();
     move || query.read().get(name).and_then(|v| v.parse().ok())
 }

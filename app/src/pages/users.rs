@@ -4,7 +4,7 @@
 use super::query_number;
 use crate::{
     api::users::{list_lockouts, list_users, CreateUser},
-    components::{options_html, AskFirst, ErrorNotice, FieldMessage, Pager, RowAction, SortHeader},
+    components::{options_html, use_query, AskFirst, ErrorNotice, FieldMessage, Pager, RowAction, SortHeader},
     domain::{Lockout, Role, UserId, UserSort, UserSummary},
     error::AppError,
     pages::ActorResource,
@@ -12,13 +12,13 @@ use crate::{
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::components::Form;
 
 /// `/admin/users`: the staff accounts with search, filters, sorting and paging in the URL, an
 /// invitation form, and per-account controls. Admins only; others get the 403 page.
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query();
     let text = move |k: &'static str| move || query.read().get(k).filter(|v| !v.is_empty());
     let (q, role, status, sort, dir) = (text("q"), text("role"), text("status"), text("sort"), text("dir"));
     let (page, per_page) = (query_number("page"), query_number("per_page"));
@@ -81,7 +81,7 @@ fn Invite(invite: ServerAction<CreateUser>) -> impl IntoView {
 /// Search, role and status filters: a GET form that writes the URL, without JavaScript too.
 #[component]
 fn UserFilters() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query();
     let current = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let roles =
         options_html(std::iter::once(("", "Any")).chain(Role::ALL.map(|r| (r.as_str(), r.label()))), &current("role"));
