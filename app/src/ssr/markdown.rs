@@ -2,12 +2,21 @@
 //! (scripts, event handlers, `javascript:` links), whatever the author wrote.
 
 use pulldown_cmark::{html, Options, Parser};
+use std::sync::LazyLock;
+
+/// The sanitiser, built once: a `Builder` is a dozen sets and maps of allowed tags and
+/// attributes, and building it cost a fifth of each render (profiled on the edit page).
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut cleaner = ammonia::Builder::default();
+    cleaner.link_rel(Some("noopener noreferrer nofollow"));
+    cleaner
+});
 
 pub fn render(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
-    ammonia::Builder::default().link_rel(Some("noopener noreferrer nofollow")).clean(&unsafe_html).to_string()
+    CLEANER.clean(&unsafe_html).to_string()
 }
 
 #[cfg(test)]
