@@ -63,6 +63,7 @@ latency() {
 
 # BENCH_ROUNDS=N runs each throughput figure N times and prints the run with the median rate
 # (and every rate): on a shared two-core machine one run can be off by a quarter either way.
+# The ternaries in awk's printf are bracketed: a bare `>` there redirects the output to a file.
 rounds="${BENCH_ROUNDS:-1}"
 throughput() { # label, then wrk arguments (16 connections unless they say otherwise)
   local label=$1; shift
@@ -72,8 +73,8 @@ throughput() { # label, then wrk arguments (16 connections unless they say other
       awk '/Requests\/sec/ { rps = $2 } /^ +99%/ { p99 = $2 } /Non-2xx/ { bad = $5 } END { print rps, p99, bad + 0 }'
   done | sort -n | awk -v label="$label" '{ rps[NR] = $1; p99[NR] = $2; bad[NR] = $3 }
     END { m = int((NR + 1) / 2); all = rps[1]; for (i = 2; i <= NR; i++) all = all ", " rps[i]
-      printf "%s: %s req/s, p99 %s%s%s\n", label, rps[m], p99[m], bad[m] ? ", " bad[m] " answers not 2xx" : "",
-        NR > 1 ? " (median of " NR " runs: " all ")" : "" }'
+      printf "%s: %s req/s, p99 %s%s%s\n", label, rps[m], p99[m], (bad[m] ? ", " bad[m] " answers not 2xx" : ""),
+        (NR > 1 ? " (median of " NR " runs: " all ")" : "") }'
 }
 
 list="$base/admin/posts?per_page=50"
