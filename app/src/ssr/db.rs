@@ -155,7 +155,8 @@ pub trait Rows {
     /// A query builder for rows of type `T` ([`Rows::fetch_rows`]): push the select list after
     /// it, naming each column as its field in `T` (`u.username as author`), then the rest of the
     /// query. The field names come from `T`'s `Deserialize` (declaration order), so the JSON
-    /// arrays line up with the struct whatever order the select lists its columns in. SQLite's
+    /// arrays line up with the struct whatever order the select lists its columns in; that
+    /// needs a derived `Deserialize` without `flatten`, which hides the field names. SQLite's
     /// JSON has no booleans (a `bool` column arrives as 0 or 1, which serde's `bool` refuses), so
     /// row types with a `bool` field are not read this way.
     fn rows_query<'q, T: DeserializeOwned>(&self) -> RowsQuery<'q, Self::Db, T>;
