@@ -96,13 +96,13 @@ wrk.method = "POST"
 wrk.body = "username=author&password=$(password author)"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 LUA
-# Six connections from one address: two hashing and the address's four places in the queue, so
-# none is refused. The rate counts the answers that signed in (a refusal would be fast and
+# Five connections from one address: one hashing (on every core) and the address's four places
+# in the queue, so none is refused. The rate counts the answers that signed in (a refusal would be fast and
 # count for nothing). Three runs: memory must stay flat from one to the next.
 for run in 1 2 3; do
-  label="login run $run (argon2id, 2 cores, 6 connections)"
+  label="login run $run (argon2id, 2 cores, 5 connections)"
   if ! command -v wrk > /dev/null; then echo "$label: wrk not installed"; continue; fi
-  wrk -t2 -c6 -d"${duration}s" --latency -s "$dir/login.lua" "$base/admin/api/auth/login" > "$dir/login.txt" 2>&1
+  wrk -t2 -c5 -d"${duration}s" --latency -s "$dir/login.lua" "$base/admin/api/auth/login" > "$dir/login.txt" 2>&1
   awk -v label="$label" -v raw="$raw" -v mem="$(rss)" '/requests in/ { n = $1; secs = $4 + 0 } /^ +99%/ { p99 = $2 }
     /Non-2xx/ { bad = $5 } END { ok = (n - bad) / secs
       printf "%s: %.1f signed in/s, p99 %s, %d refused; %.1f%% of raw argon2id [>= 90%%]; memory after it: %s\n",

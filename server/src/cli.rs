@@ -69,6 +69,7 @@ async fn serve(pool: Pool, args: ServeArgs) -> anyhow::Result<()> {
                 username_failures: args.lockout_user_failures,
                 address_failures: args.lockout_ip_failures,
                 first: std::time::Duration::from_secs(args.lockout_seconds),
+                ..LockoutPolicy::default()
             },
             secret_key: crate::secret_key::load_or_create(&args.secret_key_file, !args.insecure_cookies)?,
             public_url: args.public_url.as_deref().map(|u| u.trim().trim_end_matches('/').to_owned()),

@@ -21,8 +21,9 @@ const USAGE: &str = "usage: cargo xtask <command>
                       release build, end-to-end tests in headless Chromium,
                       the REST API's contract (schemathesis), deployment checks (nginx, gixy, systemd)
   e2e [--debug]       only the build and the end-to-end tests (debug: faster build)
-  argon2-rate [SECS]  raw argon2id verifications a second on two threads at the server's
-                      parameters (OWASP: 19 MiB, 2 passes, 1 lane), for bench/run.sh";
+  argon2-rate [SECS]  raw argon2id verifications a second at the server's parameters
+                      (19 MiB, 2 passes, 4 lanes), the best of one and two hashes at once,
+                      for bench/run.sh";
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const OUTPUT_NAME: &str = "inkwarden";
@@ -285,43 +286,48 @@ fn apt_install(packages: &[&str]) -> Result<()> {
     })
 }
 
-/// The ceiling for sign-ins a second: argon2id verifications at the server's parameters on two
-/// threads (as many as the server's hashing threads), each with its memory kept, for `secs`.
+/// The ceiling for sign-ins a second: argon2id verifications at the server's parameters
+/// (`app::ssr::password::PARAMS`: OWASP's 19 MiB and 2 passes, in 4 lanes that argon2 computes
+/// on every core), each hashing thread with its memory kept. The best of one hashing thread (as
+/// the server runs) and two (no core idle at the lanes' meeting points), `secs` each.
 fn argon2_rate(secs: u64) -> Result<()> {
     use argon2::{Algorithm, Argon2, Block, Params, Version};
     use std::time::{Duration, Instant};
-    let params = Params::DEFAULT;
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    let threads: Vec<_> = (0..2)
-        .map(|_| {
-            let params = params.clone();
-            std::thread::spawn(move || {
-                let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
-                let mut memory = vec![Block::default(); params.block_count()];
-                let mut out = [0u8; 32];
-                let mut done = 0u64;
-                while Instant::now() < deadline {
-                    argon2
-                        .hash_password_into_with_memory(
-                            b"not the password",
-                            b"a sixteen b salt",
-                            &mut out,
-                            &mut memory[..],
-                        )
-                        .expect("the default parameters are valid");
-                    done += 1;
-                }
-                done
+    let params = Params::new(19456, 2, 4, None).map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
+    let rate = |threads: usize| {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let threads: Vec<_> = (0..threads)
+            .map(|_| {
+                let params = params.clone();
+                std::thread::spawn(move || {
+                    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+                    let mut memory = vec![Block::default(); params.block_count()];
+                    let mut out = [0u8; 32];
+                    let mut done = 0u64;
+                    while Instant::now() < deadline {
+                        argon2
+                            .hash_password_into_with_memory(
+                                b"not the password",
+                                b"a sixteen b salt",
+                                &mut out,
+                                &mut memory[..],
+                            )
+                            .expect("the parameters are valid");
+                        done += 1;
+                    }
+                    done
+                })
             })
-        })
-        .collect();
-    let done: u64 = threads.into_iter().map(|t| t.join().unwrap_or(0)).sum();
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap_or(0)).sum::<u64>() as f64 / secs as f64
+    };
+    let (one, two) = (rate(1), rate(2));
     println!(
-        "raw argon2id (m={} KiB, t={}, p={}) on 2 threads: {:.1} verifications/s",
+        "raw argon2id (m={} KiB, t={}, p={}), best of one hash at a time ({one:.1}/s) and two ({two:.1}/s): {:.1} verifications/s",
         params.m_cost(),
         params.t_cost(),
         params.p_cost(),
-        done as f64 / secs as f64
+        one.max(two)
     );
     Ok(())
 }

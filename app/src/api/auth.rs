@@ -7,7 +7,8 @@ use leptos::prelude::*;
 /// On success the browser goes to `next` when it is a safe dashboard path, else `/admin`.
 /// A username or address locked out after failed attempts gets 429 before any hashing, even
 /// with the right password; each failure counts against both (see `ssr::throttle`). An address
-/// with several attempts already in progress gets 503 with `Retry-After` at once.
+/// with several attempts already in progress gets 503 with `Retry-After`. Both refusals come
+/// after the lockout policy's `refusal_delay` (see `ssr::throttle::answer_late`).
 #[server(prefix = "/admin/api", endpoint = "auth/login")]
 pub async fn login(username: String, password: String, #[server(default)] next: String) -> Result<(), AppError> {
     use crate::{
@@ -25,11 +26,17 @@ pub async fn login(username: String, password: String, #[server(default)] next: 
     if username.len() > 64 || password.len() > MAX_PASSWORD_BYTES {
         return Err(AppError::BadCredentials);
     }
+    let delay = ctx.config.lockout.refusal_delay;
     // Beyond a few attempts at once from one address, refused before any database work.
-    let _attempt = password::attempt(client_ip())?;
+    let _attempt = match password::attempt(client_ip()) {
+        Ok(attempt) => attempt,
+        Err(busy) => return Err(throttle::answer_late(delay, busy).await),
+    };
     let subjects = throttle::subjects(&username, client_ip());
     if let Some(retry_after) = throttle::locked_for(&ctx.pool, &ctx.lockouts, &subjects).await? {
-        return Err(AppError::LockedOut { retry_after });
+        // The attempt stays in progress meanwhile, so a flooding address's other attempts are
+        // refused at the door (and answered late too).
+        return Err(throttle::answer_late(delay, AppError::LockedOut { retry_after }).await);
     }
     let user = users::find_by_username(&mut ctx.pool.acquire().await?, &username).await?.filter(|u| u.is_active);
     let verdict = password::verify(password.clone(), user.as_ref().map(|u| u.password_hash.clone())).await?;

@@ -72,11 +72,21 @@ pub struct LockoutPolicy {
     pub username_failures: u32,
     pub address_failures: u32,
     pub first: Duration,
+    /// A sign-in refused without being judged (locked out, or one address with too many in
+    /// progress) is answered after this long, not at once: a script that waits for its answers
+    /// then guesses about once a second a connection instead of thousands of times, and leaves
+    /// the processor to real users.
+    pub refusal_delay: Duration,
 }
 
 impl Default for LockoutPolicy {
     fn default() -> Self {
-        Self { username_failures: 5, address_failures: 20, first: Duration::from_secs(15 * 60) }
+        Self {
+            username_failures: 5,
+            address_failures: 20,
+            first: Duration::from_secs(15 * 60),
+            refusal_delay: Duration::from_secs(1),
+        }
     }
 }
 

@@ -1,13 +1,19 @@
 //! argon2id password hashing on its own threads, so a login flood never stalls the async
 //! executor and its memory stays bounded.
 //!
-//! At most [`SLOTS`] hashing threads run, each keeping one argon2 working memory (19 MiB at
-//! OWASP's parameters) from one hash to the next while sign-ins keep coming. A thread left idle
-//! for [`IDLE`] ends, and its memory goes back to the system with it (freeing the memory while
-//! the thread lives would not: the allocator keeps a thread's freed pages until that thread
-//! allocates again). Allocating per hash on the blocking pool cost far more: the allocator kept
-//! a 19 MiB arena for every pool thread that ever hashed, and pool threads come and go, so a
-//! login flood left hundreds of MiB behind.
+//! Passwords are hashed at OWASP's memory and passes (19 MiB, 2 passes) in four lanes
+//! ([`PARAMS`]), which argon2 computes on every core at once: one hash at a time ([`SLOTS`])
+//! keeps two cores busy with a single 19 MiB working memory, where one lane per hash needed
+//! two hashes, and two memories, at once for the same rate. The hashing thread keeps that
+//! memory from one hash to the next while sign-ins keep coming. A thread left idle for [`IDLE`]
+//! ends, and its memory goes back to the system with it (freeing the memory while the thread
+//! lives would not: the allocator keeps a thread's freed pages until that thread allocates
+//! again). Allocating per hash on the blocking pool cost far more: the allocator kept a 19 MiB
+//! arena for every pool thread that ever hashed, and pool threads come and go, so a login flood
+//! left hundreds of MiB behind.
+//!
+//! Waiting sign-ins are served one client address at a time ([`Gate`]): a real user from one
+//! address waits for the hash in progress, not behind every attempt a flooding address queued.
 
 use crate::error::AppError;
 use argon2::{
@@ -15,7 +21,7 @@ use argon2::{
     Algorithm, Argon2, Block, Params, Version,
 };
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, VecDeque},
     net::IpAddr,
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -23,15 +29,22 @@ use std::{
     },
     time::Duration,
 };
-use tokio::sync::{Semaphore, SemaphorePermit};
 
-/// Hashing threads, and so argon2 computations at once (19 MiB each): other requests keep
-/// their CPU and the memory stays bounded.
-const SLOTS: usize = 2;
-static HASHING: Semaphore = Semaphore::const_new(SLOTS);
+/// New hashes: argon2id at OWASP's parameters (m=19456 KiB, t=2) with four lanes instead of
+/// one. Each guess still costs an attacker the same 19 MiB and the same work; the lanes let
+/// the server spread one hash over its cores (four lanes rather than two: when a core is
+/// taken by other work for a moment, the other core computes more of the lanes instead of
+/// waiting for it at each of argon2's meeting points). Hashes made with one lane still verify,
+/// and are made again with these at the next sign-in.
+pub const PARAMS: Params = match Params::new(19456, 2, 4, None) {
+    Ok(params) => params,
+    Err(_) => panic!("argon2 refuses the parameters"),
+};
+
+/// Hashes computed at once, each with its own 19 MiB. One: each hash already uses the cores.
+const SLOTS: usize = 1;
 /// At most this many requests wait for a hashing slot. A flood beyond it is refused at once
-/// (503 with `Retry-After`) instead of queueing without bound, so a real sign-in or password
-/// change waits behind a handful of others, never behind hundreds.
+/// (503 with `Retry-After`) instead of queueing without bound.
 pub const MAX_WAITING: usize = 16;
 /// At most this many of the waiters come from one client address, so that one flooding
 /// address cannot fill the queue and lock everybody else out.
@@ -83,31 +96,6 @@ fn lock<T>(counter: &'static Mutex<T>) -> std::sync::MutexGuard<'static, T> {
     counter.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Who is waiting for a hashing slot: how many in all, and how many per client address.
-static QUEUE: Mutex<(usize, PerAddress)> = Mutex::new((0, PerAddress(BTreeMap::new())));
-
-/// Counts one waiter for as long as it lives, even when the request is dropped mid-wait.
-struct Waiting(Option<IpAddr>);
-
-impl Waiting {
-    fn join(address: Option<IpAddr>) -> Option<Waiting> {
-        let mut q = lock(&QUEUE);
-        if q.0 >= MAX_WAITING || !q.1.enter(address, MAX_WAITING_PER_ADDRESS) {
-            return None;
-        }
-        q.0 += 1;
-        Some(Waiting(address))
-    }
-}
-
-impl Drop for Waiting {
-    fn drop(&mut self) {
-        let mut q = lock(&QUEUE);
-        q.0 -= 1;
-        q.1.leave(self.0);
-    }
-}
-
 /// Sign-in attempts in progress, per client address.
 static ATTEMPTS: Mutex<PerAddress> = Mutex::new(PerAddress(BTreeMap::new()));
 
@@ -131,19 +119,146 @@ impl Drop for Attempt {
     }
 }
 
+/// The hashing slots and the sign-ins waiting for one. A freed slot goes to the next client
+/// address in turn, and to that address's oldest waiter; an address with no hash in progress
+/// is queued ahead of those that have one. Deny-by-default limits: [`MAX_WAITING`] in all,
+/// [`MAX_WAITING_PER_ADDRESS`] from one address (a request without a known address is held to
+/// the total only).
+struct Gate {
+    /// The client address of each hash in progress.
+    running: Vec<Option<IpAddr>>,
+    /// Each address's waiters, oldest first: a ticket and the way to hand it the slot.
+    waiting: BTreeMap<Option<IpAddr>, VecDeque<(u64, tokio::sync::oneshot::Sender<()>)>>,
+    /// Addresses with waiters, in the order they are served.
+    turns: VecDeque<Option<IpAddr>>,
+    /// Waiters in all.
+    queued: usize,
+    next_ticket: u64,
+}
+
+static GATE: Mutex<Gate> = Mutex::new(Gate::new());
+
+/// What asking the gate for a slot gives.
+enum Entry {
+    Granted,
+    Queued(u64, tokio::sync::oneshot::Receiver<()>),
+    Full,
+}
+
+impl Gate {
+    const fn new() -> Gate {
+        Gate { running: Vec::new(), waiting: BTreeMap::new(), turns: VecDeque::new(), queued: 0, next_ticket: 0 }
+    }
+
+    fn enter(&mut self, address: Option<IpAddr>) -> Entry {
+        if self.running.len() < SLOTS && self.queued == 0 {
+            self.running.push(address);
+            return Entry::Granted;
+        }
+        let mine = self.waiting.get(&address).map_or(0, VecDeque::len);
+        if self.queued >= MAX_WAITING || (address.is_some() && mine >= MAX_WAITING_PER_ADDRESS) {
+            return Entry::Full;
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        self.waiting.entry(address).or_default().push_back((ticket, tx));
+        self.queued += 1;
+        if mine == 0 {
+            // Behind the other addresses without a hash in progress, ahead of those with one.
+            let at = if self.running.contains(&address) {
+                self.turns.len()
+            } else {
+                self.turns.iter().position(|a| self.running.contains(a)).unwrap_or(self.turns.len())
+            };
+            self.turns.insert(at, address);
+        }
+        Entry::Queued(ticket, rx)
+    }
+
+    /// Take waiter `ticket` of `address` out of the queue; false when it is no longer there
+    /// (it was handed a slot).
+    fn withdraw(&mut self, address: Option<IpAddr>, ticket: u64) -> bool {
+        let Some(queue) = self.waiting.get_mut(&address) else { return false };
+        let Some(at) = queue.iter().position(|(t, _)| *t == ticket) else { return false };
+        queue.remove(at);
+        self.queued -= 1;
+        if queue.is_empty() {
+            self.waiting.remove(&address);
+            self.turns.retain(|a| *a != address);
+        }
+        true
+    }
+
+    /// The slot held for `address` is free: hand it to the next waiter in turn, or leave it free.
+    fn release(&mut self, address: Option<IpAddr>) {
+        if let Some(at) = self.running.iter().position(|a| *a == address) {
+            self.running.swap_remove(at);
+        }
+        while let Some(next) = self.turns.pop_front() {
+            let Some(queue) = self.waiting.get_mut(&next) else { continue };
+            let Some((_, tx)) = queue.pop_front() else { continue };
+            self.queued -= 1;
+            if queue.is_empty() {
+                self.waiting.remove(&next);
+            } else {
+                self.turns.push_back(next);
+            }
+            // A waiter leaves the queue before it goes, so the receiver is there; should it not
+            // be, the slot goes to the next one.
+            if tx.send(()).is_ok() {
+                self.running.push(next);
+                return;
+            }
+        }
+    }
+}
+
+/// A hashing slot, held until dropped.
+struct Slot(Option<IpAddr>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        lock(&GATE).release(self.0);
+    }
+}
+
+/// A place in the queue; leaving it (a timeout, a dropped request) gives up the place, or the
+/// slot when one was handed over meanwhile.
+struct Waiter {
+    address: Option<IpAddr>,
+    ticket: u64,
+    handed: tokio::sync::oneshot::Receiver<()>,
+    /// The slot was handed over and is now held as a [`Slot`].
+    holding: bool,
+}
+
+impl Drop for Waiter {
+    fn drop(&mut self) {
+        let mut gate = lock(&GATE);
+        // Handed the slot just as it left: pass it on.
+        if !gate.withdraw(self.address, self.ticket) && !self.holding && self.handed.try_recv().is_ok() {
+            gate.release(self.address);
+        }
+    }
+}
+
 /// A hashing slot, or `Busy` when the queue (or this address's share of it) is full or the
 /// wait too long.
-async fn slot() -> Result<SemaphorePermit<'static>, AppError> {
-    if let Ok(permit) = HASHING.try_acquire() {
-        return Ok(permit);
-    }
+async fn slot() -> Result<Slot, AppError> {
+    let address = super::client_ip();
+    let entry = lock(&GATE).enter(address);
     let busy = AppError::Busy { retry_after: RETRY_AFTER };
-    let Some(_waiting) = Waiting::join(super::client_ip()) else { return Err(busy) };
-    match tokio::time::timeout(MAX_WAIT, HASHING.acquire()).await {
-        Ok(Ok(permit)) => Ok(permit),
-        Ok(Err(e)) => Err(AppError::internal("hash permit", e)),
-        Err(_) => Err(busy),
+    let mut waiter = match entry {
+        Entry::Granted => return Ok(Slot(address)),
+        Entry::Full => return Err(busy),
+        Entry::Queued(ticket, handed) => Waiter { address, ticket, handed, holding: false },
+    };
+    if let Ok(Ok(())) = tokio::time::timeout(MAX_WAIT, &mut waiter.handed).await {
+        waiter.holding = true;
+        return Ok(Slot(address));
     }
+    Err(busy)
 }
 
 /// argon2's working memory, kept by a hashing thread from one job to the next.
@@ -180,14 +295,14 @@ impl Memory {
         })
     }
 
-    /// A new hash at OWASP's argon2id parameters (19 MiB, 2 passes, 1 lane), random salt.
+    /// A new hash at [`PARAMS`], random salt.
     fn hash_new(&mut self, password: &[u8]) -> Result<String, AppError> {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| AppError::internal("salt", e))?;
         let salt = Salt::new(&salt).map_err(|e| AppError::internal("salt", e))?;
-        self.hash(Algorithm::Argon2id, Version::V0x13, Params::DEFAULT, password, salt)
+        self.hash(Algorithm::Argon2id, Version::V0x13, PARAMS, password, salt)
             .map(|h| h.to_string())
-            .ok_or_else(|| AppError::internal("hash password", "argon2 refused its default parameters"))
+            .ok_or_else(|| AppError::internal("hash password", "argon2 refused the parameters"))
     }
 
     /// Whether `password` is the one `stored` was made from (under the stored settings; the
@@ -285,8 +400,8 @@ impl Drop for Lent {
     }
 }
 
-/// Run `work` on a hashing thread, with that thread's memory. The [`HASHING`] semaphore keeps
-/// at most [`SLOTS`] jobs running, so at most that many threads (and memories) are busy.
+/// Run `work` on a hashing thread, with that thread's memory. Callers hold a [`Slot`], so at
+/// most [`SLOTS`] jobs run and at most that many threads (and memories) are busy.
 async fn on_hashing_thread<T: Send + 'static>(
     work: impl FnOnce(&mut Memory) -> T + Send + 'static,
 ) -> Result<T, AppError> {
@@ -319,6 +434,7 @@ static DUMMY: OnceLock<String> = OnceLock::new();
 /// Compute the dummy hash ahead of the first login attempt (and start the hashing threads).
 pub async fn warm_up() -> Result<(), AppError> {
     if DUMMY.get().is_none() {
+        let _slot = slot().await?;
         let dummy = on_hashing_thread(|memory| memory.hash_new(super::secret::generate().as_bytes())).await??;
         let _ = DUMMY.set(dummy);
     }
@@ -326,7 +442,7 @@ pub async fn warm_up() -> Result<(), AppError> {
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
-    let _permit = slot().await?;
+    let _slot = slot().await?;
     on_hashing_thread(move |memory| memory.hash_new(password.as_bytes())).await?
 }
 
@@ -342,7 +458,7 @@ pub enum Verdict {
 /// Check `password` against `stored`, or against the dummy hash when there is no account.
 pub async fn verify(password: String, stored: Option<String>) -> Result<Verdict, AppError> {
     warm_up().await?;
-    let _permit = slot().await?;
+    let _slot = slot().await?;
     on_hashing_thread(move |memory| {
         // An account without a usable password costs the same time as an unknown one.
         let stored = stored.filter(|h| h != UNUSABLE);
@@ -361,7 +477,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<Verdict,
 }
 
 fn is_outdated(hash: &PasswordHash) -> bool {
-    let current = Params::DEFAULT;
+    let current = PARAMS;
     let same_params = Params::try_from(hash)
         .map(|p| p.m_cost() >= current.m_cost() && p.t_cost() >= current.t_cost() && p.p_cost() >= current.p_cost())
         .unwrap_or(false);
@@ -376,7 +492,7 @@ mod tests {
     #[tokio::test]
     async fn a_hash_verifies_its_password_and_nothing_else() {
         let h = hash("correct horse battery".into()).await.unwrap();
-        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=4$"));
         assert_eq!(
             verify("correct horse battery".into(), Some(h.clone())).await.unwrap(),
             Verdict::Valid { rehash: false }
@@ -404,10 +520,80 @@ mod tests {
         let parsed = PasswordHash::new(&ours).unwrap();
         assert!(Argon2::default().verify_password(b"correct horse battery", &parsed).is_ok());
         assert!(Argon2::default().verify_password(b"correct horse", &parsed).is_err());
-        let theirs = Argon2::default().hash_password(b"correct horse battery").unwrap().to_string();
+        let crates = Argon2::new(Algorithm::Argon2id, Version::V0x13, PARAMS);
+        let theirs = crates.hash_password(b"correct horse battery").unwrap().to_string();
         let verdict = verify("correct horse battery".into(), Some(theirs.clone())).await.unwrap();
         assert_eq!(verdict, Verdict::Valid { rehash: false });
         assert_eq!(verify("Correct horse battery".into(), Some(theirs)).await.unwrap(), Verdict::Invalid);
+    }
+
+    /// A hash made with OWASP's single lane (every hash before four lanes) still signs in, and
+    /// asks to be made again.
+    #[tokio::test]
+    async fn a_single_lane_hash_verifies_and_asks_for_a_rehash() {
+        let owasp = Argon2::default().hash_password(b"correct horse battery").unwrap().to_string();
+        assert!(owasp.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        let verdict = verify("correct horse battery".into(), Some(owasp.clone())).await.unwrap();
+        assert_eq!(verdict, Verdict::Valid { rehash: true });
+        assert_eq!(verify("correct horse".into(), Some(owasp)).await.unwrap(), Verdict::Invalid);
+    }
+
+    fn handed(entry: Entry) -> (u64, tokio::sync::oneshot::Receiver<()>) {
+        match entry {
+            Entry::Queued(ticket, rx) => (ticket, rx),
+            Entry::Granted => panic!("granted, not queued"),
+            Entry::Full => panic!("refused, not queued"),
+        }
+    }
+
+    /// A flooding address queues its share; a sign-in from another address is next in line,
+    /// not behind the flood's queue; the rest is refused.
+    #[test]
+    fn the_next_slot_goes_to_an_address_without_a_hash_in_progress() {
+        let flooder: Option<IpAddr> = Some("198.51.100.66".parse().unwrap());
+        let user: Option<IpAddr> = Some("203.0.113.7".parse().unwrap());
+        let mut gate = Gate::new();
+        assert!(matches!(gate.enter(flooder), Entry::Granted));
+        let mut flood: Vec<_> = (0..MAX_WAITING_PER_ADDRESS).map(|_| handed(gate.enter(flooder)).1).collect();
+        assert!(matches!(gate.enter(flooder), Entry::Full), "one address holds at most its share of the queue");
+        let (_, mut mine) = handed(gate.enter(user));
+        gate.release(flooder);
+        assert!(mine.try_recv().is_ok(), "the user's sign-in runs next");
+        assert!(flood.iter_mut().all(|rx| rx.try_recv().is_err()), "the flood waits");
+        gate.release(user);
+        assert!(flood[0].try_recv().is_ok(), "then the flood's oldest");
+        assert!(flood[1..].iter_mut().all(|rx| rx.try_recv().is_err()));
+        for next in &mut flood[1..] {
+            gate.release(flooder);
+            assert!(next.try_recv().is_ok(), "then the next, in order");
+        }
+        gate.release(flooder);
+        assert!(gate.running.is_empty() && gate.queued == 0 && gate.turns.is_empty() && gate.waiting.is_empty());
+        assert!(matches!(gate.enter(user), Entry::Granted), "a free slot is taken at once");
+    }
+
+    /// The queue holds at most `MAX_WAITING` in all; a waiter that leaves frees its place, and a
+    /// slot freed meanwhile skips it.
+    #[test]
+    fn the_queue_is_bounded_and_a_waiter_that_leaves_is_skipped() {
+        let mut gate = Gate::new();
+        assert!(matches!(gate.enter(None), Entry::Granted));
+        let mut waiters: Vec<_> = (0..MAX_WAITING)
+            .map(|i| {
+                let address = Some(IpAddr::from([192, 0, 2, u8::try_from(i).unwrap()]));
+                let (ticket, rx) = handed(gate.enter(address));
+                (address, ticket, rx)
+            })
+            .collect();
+        assert!(matches!(gate.enter(Some(IpAddr::from([192, 0, 2, 200]))), Entry::Full));
+        assert!(matches!(gate.enter(None), Entry::Full), "an unknown address is held to the total");
+        let (address, ticket, _) = waiters.remove(0);
+        assert!(gate.withdraw(address, ticket));
+        assert!(!gate.withdraw(address, ticket), "once");
+        gate.release(None);
+        assert!(waiters[0].2.try_recv().is_ok(), "the slot skips the waiter that left");
+        assert_eq!(gate.queued, MAX_WAITING - 2);
+        assert!(matches!(gate.enter(None), Entry::Queued(..)), "and its place is free again");
     }
 
     /// An idle hashing thread ends (taking its 19 MiB with it), and hashing goes on afterwards.

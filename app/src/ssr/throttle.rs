@@ -18,6 +18,32 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// At most this many refusals wait out their delay at once (each holds a connection and a
+/// little memory); beyond it the rest are answered at once.
+const MAX_LATE: usize = 1024;
+
+/// `refusal` (a lockout, or a sign-in refused at the door), answered after `delay`: a client
+/// that waits for its answers cannot turn refusals into a flood of requests, which would leave
+/// little processor for real sign-ins (measured: 300 connections of bogus sign-ins from one
+/// address made 27,000 refusals a second). Answered at once when [`MAX_LATE`] are waiting.
+pub async fn answer_late(delay: Duration, refusal: crate::error::AppError) -> crate::error::AppError {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static LATE: AtomicUsize = AtomicUsize::new(0);
+    struct Waiting;
+    impl Drop for Waiting {
+        fn drop(&mut self) {
+            LATE.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+    if LATE.fetch_add(1, Ordering::Relaxed) < MAX_LATE {
+        let _waiting = Waiting;
+        tokio::time::sleep(delay).await;
+    } else {
+        LATE.fetch_sub(1, Ordering::Relaxed);
+    }
+    refusal
+}
+
 /// The longest lockout, however many came before.
 const LONGEST: i64 = 24 * 60 * 60;
 /// How far back earlier lockouts make the next one longer.

@@ -90,7 +90,7 @@ async fn an_outdated_password_hash_is_upgraded_at_login() {
     app.signed_in(&ann).await;
     let stored: String =
         sql!(app, |c| sqlx::query_scalar("select password_hash from users").fetch_one(c).await).unwrap();
-    assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+    assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=4$"), "{stored}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

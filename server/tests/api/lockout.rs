@@ -10,8 +10,15 @@ use reqwest::Client;
 use std::time::{Duration, Instant};
 
 /// An app whose first lockout lasts `seconds`, after 5 failures of a username or 8 of an address.
+/// Refusals are answered at once here, so a refusal's time is its work (the delay has its own
+/// test below).
 async fn spawn(seconds: u64, trusted: Vec<std::net::IpAddr>) -> TestApp {
-    let lockout = LockoutPolicy { username_failures: 5, address_failures: 8, first: Duration::from_secs(seconds) };
+    spawn_delaying(seconds, trusted, Duration::ZERO).await
+}
+
+async fn spawn_delaying(seconds: u64, trusted: Vec<std::net::IpAddr>, refusal_delay: Duration) -> TestApp {
+    let lockout =
+        LockoutPolicy { username_failures: 5, address_failures: 8, first: Duration::from_secs(seconds), refusal_delay };
     TestApp::spawn_server(ServerConfig { insecure_cookies: true, lockout, ..ServerConfig::default() }, trusted).await
 }
 
@@ -114,6 +121,29 @@ async fn a_locked_attempt_runs_no_password_hashing() {
     // argon2 at OWASP parameters costs tens of milliseconds; a refusal is a couple of queries.
     eprintln!("fastest judged attempt {judged:?}, fastest locked attempt {refused:?}");
     assert!(refused * 4 < judged, "locked attempt {refused:?} vs judged attempt {judged:?}");
+}
+
+/// A locked-out sign-in is answered only after the refusal delay (a guessing script that waits
+/// for answers slows to its pace), still 429 with `Retry-After`, and judged attempts are not
+/// delayed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_sign_in_is_answered_after_the_refusal_delay() {
+    let delay = Duration::from_secs(2);
+    let app = spawn_delaying(60, vec![], delay).await;
+    app.create_user("ann", Role::Author).await;
+    let client = app.client();
+    for _ in 0..5 {
+        let started = Instant::now();
+        assert_eq!(attempt(&app, &client, "ann", "wrong password!", None).await.0, 401);
+        assert!(started.elapsed() < delay, "a judged attempt is answered when judged");
+    }
+    let started = Instant::now();
+    let (status, retry, body) = attempt(&app, &client, "ann", "wrong password!", None).await;
+    assert!(started.elapsed() >= delay, "refused after {:?}", started.elapsed());
+    assert_eq!(status, 429);
+    assert!(matches!(retry, Some(50..=60)), "Retry-After {retry:?}");
+    assert!(body.contains("LockedOut"), "{body}");
+    assert_eq!(app.audit_count("login.locked").await, 1, "the late refusal changed nothing");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
