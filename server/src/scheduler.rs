@@ -1,4 +1,5 @@
-//! Background jobs: publishing scheduled posts at their time, purging deleted comments.
+//! Background jobs: publishing scheduled posts at their time, purging deleted comments,
+//! checkpointing SQLite's write-ahead log.
 
 use app::ssr::db::Pool;
 use app::{
@@ -79,5 +80,59 @@ pub async fn purge_stale_sessions(pool: Pool, absolute: Duration) {
         if let Err(e) = app::ssr::tokens::purge_hits(&pool).await {
             tracing::error!(error = %e, "purging old API request counts failed");
         }
+    }
+}
+
+/// On SQLite, copy the write-ahead log into the database file once a second, so that no
+/// request's commit has to (see `startup::connect`). A passive checkpoint waits for nobody:
+/// readers and the writer go on meanwhile, and what a reader still needs is left for the next.
+pub async fn checkpoint_wal(pool: Pool) {
+    let Pool::Sqlite(pool) = pool else { return };
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = checkpoint(&pool).await {
+            tracing::warn!(error = %e, "checkpointing the write-ahead log failed");
+        }
+    }
+}
+
+/// One passive checkpoint: the log's frames, and how many of them are now in the database.
+pub async fn checkpoint(pool: &sqlx::SqlitePool) -> Result<(i64, i64), sqlx::Error> {
+    let (_busy, log, copied): (i64, i64, i64) =
+        sqlx::query_as("pragma wal_checkpoint(passive)").fetch_one(pool).await?;
+    Ok((log, copied))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A commit leaves its pages in the log (no checkpoint on the request path, even past
+    /// SQLite's default threshold of 1,000 pages); the background checkpoint moves them into
+    /// the database file.
+    #[tokio::test]
+    async fn commits_leave_the_log_to_the_background_checkpoint() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("wal.db");
+        let Pool::Sqlite(pool) = crate::startup::connect(&format!("sqlite://{}", file.display()), None).await.unwrap()
+        else {
+            panic!("an SQLite URL opens SQLite")
+        };
+        sqlx::query("create table pages (b blob)").execute(&pool).await.unwrap();
+        checkpoint(&pool).await.unwrap();
+        let before = std::fs::metadata(&file).unwrap().len();
+        sqlx::query(
+            "with recursive n(i) as (select 1 union all select i + 1 from n where i < 1500)
+             insert into pages select randomblob(3900) from n",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        assert_eq!(std::fs::metadata(&file).unwrap().len(), before, "the commit copied nothing into the file");
+        let (log, copied) = checkpoint(&pool).await.unwrap();
+        assert!(log >= 1500 && copied == log, "log {log}, copied {copied}");
+        assert!(std::fs::metadata(&file).unwrap().len() >= before + 1500 * 4096, "the pages are in the file");
     }
 }
