@@ -154,7 +154,12 @@ pub fn build_router(pool: Pool, settings: &Settings) -> Router {
         .with_same_site(SameSite::Strict)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle));
-    let context = AppContext { pool, config: Arc::new(config.clone()), lockouts: Default::default() };
+    let context = AppContext {
+        pool,
+        config: Arc::new(config.clone()),
+        lockouts: Default::default(),
+        pickers: Default::default(),
+    };
     let routes = generate_route_list(App);
     let (export_context, comment_context, gate_context) = (context.clone(), context.clone(), context.clone());
     let (audit_context, rest_context) = (context.clone(), context.clone());

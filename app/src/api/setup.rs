@@ -53,6 +53,7 @@ pub async fn create_first_admin(
     audit::record(&mut tx, event).await?;
     let token = auth::open(&mut tx, &user).await?;
     tx.commit().await?;
+    ctx.pickers.forget();
     auth::start(&auth::session().await?, &user, token).await?;
     leptos_axum::redirect("/admin");
     Ok(())

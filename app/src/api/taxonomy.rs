@@ -89,6 +89,7 @@ mod run {
             AuditEvent::new(AuditActor::User(&actor), action(kind, verb)).target(kind.noun(), id).details(details);
         audit::record(&mut tx, event).await?;
         tx.commit().await?;
+        context()?.pickers.forget();
         Ok(id)
     }
 
@@ -104,6 +105,7 @@ mod run {
             .details(details);
         audit::record(&mut tx, event).await?;
         tx.commit().await?;
+        context()?.pickers.forget();
         Ok(())
     }
 }

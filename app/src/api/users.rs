@@ -124,6 +124,7 @@ pub async fn deactivate(id: i64) -> Result<(), AppError> {
     use crate::ssr::accounts::{self, By};
     let actor = admin().await?;
     accounts::deactivate(&crate::ssr::context()?.pool, By::Admin(&actor), crate::domain::UserId(id)).await?;
+    crate::ssr::context()?.pickers.forget();
     crate::ssr::flash::notice("Account deactivated; its sessions have ended.").await;
     Ok(())
 }
@@ -134,6 +135,7 @@ pub async fn reactivate(id: i64) -> Result<(), AppError> {
     use crate::ssr::accounts::{self, By};
     let actor = admin().await?;
     accounts::reactivate(&crate::ssr::context()?.pool, By::Admin(&actor), crate::domain::UserId(id)).await?;
+    crate::ssr::context()?.pickers.forget();
     crate::ssr::flash::notice("Account reactivated.").await;
     Ok(())
 }
@@ -158,6 +160,7 @@ pub async fn create_user(username: String, role: Role) -> Result<crate::domain::
     let actor = admin().await?;
     let ctx = context()?;
     let created = accounts::create(&ctx.pool, By::Admin(&actor), &username, role, None).await?;
+    ctx.pickers.forget();
     let (token, expires_at) = created.invitation.ok_or(AppError::Internal)?;
     let link = crate::domain::OneTimeLink {
         user_id: created.id,

@@ -111,6 +111,8 @@ pub struct AppContext {
     pub config: Arc<ServerConfig>,
     /// Sign-in lockouts recently read, shared by every request of this application.
     pub lockouts: throttle::KnownLockouts,
+    /// The post pickers' options, read at most every few seconds.
+    pub pickers: posts::PickerCache,
 }
 
 /// The address a request came from, resolved once by the server's middleware (which decides

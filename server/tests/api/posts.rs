@@ -357,6 +357,13 @@ async fn the_pickers_offer_active_authors_in_scope_and_every_term_by_name() {
     let own = json(app.post(&author, "/admin/api/posts/pickers", &[]).await).await;
     assert_eq!(names(&own, "authors", "username"), ["zoe"], "an author is offered only themselves");
     assert_eq!((own["categories"].clone(), own["tags"].clone()), (all["categories"].clone(), all["tags"].clone()));
+    // The options are read again after a change through the dashboard, not a few seconds later.
+    assert_eq!(app.post(&admin, "/admin/api/categories/create", &[("name", "Gamma")]).await.status(), 200);
+    let after = json(app.post(&admin, "/admin/api/posts/pickers", &[]).await).await;
+    assert_eq!(names(&after, "categories", "name"), ["Alpha", "beta", "Gamma"]);
+    assert_eq!(app.post(&admin, "/admin/api/users/deactivate", &[("id", &zoe.id.0.to_string())]).await.status(), 200);
+    let after = json(app.post(&admin, "/admin/api/posts/pickers", &[]).await).await;
+    assert_eq!(names(&after, "authors", "username"), ["ada"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

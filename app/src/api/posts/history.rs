@@ -6,33 +6,33 @@ use crate::{
 };
 use leptos::prelude::*;
 
-/// The caller's view scope, once the post is known to be inside it (else `NotFound`).
+/// The caller's view scope, once the post is known to be inside it (else `NotFound`), with the
+/// connection that asked, for the query that follows (one connection, not two, per request).
 #[cfg(feature = "ssr")]
-async fn viewable(id: i64) -> Result<(crate::policy::Scope, crate::ssr::AppContext), AppError> {
+async fn viewable(id: i64) -> Result<(crate::policy::Scope, crate::ssr::db::Conn), AppError> {
     use crate::{
         domain::PostId,
         policy::PostAction,
         ssr::{auth, context},
     };
     let actor = auth::current_actor().await?;
-    let ctx = context()?;
-    let (scope, _) =
-        super::access::authorize(&mut ctx.pool.acquire().await?, &actor, PostAction::View, PostId(id)).await?;
-    Ok((scope, ctx))
+    let mut conn = context()?.pool.acquire().await?;
+    let (scope, _) = super::access::authorize(&mut conn, &actor, PostAction::View, PostId(id)).await?;
+    Ok((scope, conn))
 }
 
 /// Saved versions of a post, newest first. Authors: own posts only.
 #[server(prefix = "/admin/api", endpoint = "posts/revisions")]
 pub async fn list_revisions(id: i64) -> Result<Vec<Revision>, AppError> {
-    let (scope, ctx) = viewable(id).await?;
-    Ok(crate::ssr::posts::revisions(&ctx.pool, scope, crate::domain::PostId(id)).await?)
+    let (scope, mut conn) = viewable(id).await?;
+    Ok(crate::ssr::posts::revisions(&mut conn, scope, crate::domain::PostId(id)).await?)
 }
 
 /// Who published and unpublished a post, and when. Authors: own posts only.
 #[server(prefix = "/admin/api", endpoint = "posts/history")]
 pub async fn publish_history(id: i64) -> Result<Vec<PublishEvent>, AppError> {
-    let (scope, ctx) = viewable(id).await?;
-    Ok(crate::ssr::posts::publish_history(&ctx.pool, scope, crate::domain::PostId(id)).await?)
+    let (scope, mut conn) = viewable(id).await?;
+    Ok(crate::ssr::posts::publish_history(&mut conn, scope, crate::domain::PostId(id)).await?)
 }
 
 /// Put a saved version's title, body and excerpt back. Same rule as editing the post,

@@ -57,7 +57,8 @@ pub async fn list_post_pickers() -> Result<PostPickers, AppError> {
     let actor = auth::current_actor().await?;
     require(&actor, Capability::AssignTaxonomy)?;
     let scope = post_scope(&actor, PostAction::View)?;
-    Ok(posts::pickers(&context()?.pool, scope).await?)
+    let ctx = context()?;
+    Ok(posts::pickers(&ctx.pool, &ctx.pickers, &actor, scope).await?)
 }
 
 /// Overview counts and the weekly publishing chart, in the caller's scope. Any signed-in user.

@@ -166,9 +166,8 @@ pub async fn state_of(conn: &mut Conn, scope: Scope, id: PostId) -> Result<Optio
 }
 
 /// Saved versions of a post inside `scope`, newest first.
-pub async fn revisions(pool: &Pool, scope: Scope, id: PostId) -> Result<Vec<Revision>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    crate::on_db!(&mut conn, |conn| {
+pub async fn revisions(conn: &mut Conn, scope: Scope, id: PostId) -> Result<Vec<Revision>, sqlx::Error> {
+    crate::on_db!(conn, |conn| {
         sqlx::query_as(
             "select r.id, r.created_at, r.editor, r.title, r.body, r.excerpt from post_revisions r
              join posts p on p.id = r.post_id
@@ -182,9 +181,8 @@ pub async fn revisions(pool: &Pool, scope: Scope, id: PostId) -> Result<Vec<Revi
 }
 
 /// Publish history of a post inside `scope`, newest first.
-pub async fn publish_history(pool: &Pool, scope: Scope, id: PostId) -> Result<Vec<PublishEvent>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    crate::on_db!(&mut conn, |conn| {
+pub async fn publish_history(conn: &mut Conn, scope: Scope, id: PostId) -> Result<Vec<PublishEvent>, sqlx::Error> {
+    crate::on_db!(conn, |conn| {
         sqlx::query_as(
             "select e.occurred_at, e.actor, e.action from publish_events e join posts p on p.id = e.post_id
              where e.post_id = $1 and ($2 is null or p.author_id = $2) order by e.id desc limit 100",
@@ -196,10 +194,74 @@ pub async fn publish_history(pool: &Pool, scope: Scope, id: PostId) -> Result<Ve
     })
 }
 
-/// Everything the post pickers offer, in one statement: the author picker's people (oneself for
-/// an author, every active account otherwise, by username), then every category and every tag
-/// by name.
-pub async fn pickers(pool: &Pool, scope: Scope) -> Result<PostPickers, sqlx::Error> {
+/// The post pickers' options as someone who sees every post sees them: every active account,
+/// category and tag. Read from the database at most once per [`PickerCache::FRESH`] and
+/// forgotten at once when this process changes a category, a tag or who is active
+/// ([`PickerCache::forget`]); a change made elsewhere (the command line, another instance)
+/// shows within [`PickerCache::FRESH`]. A fill that raced a change is not kept.
+#[derive(Clone, Debug, Default)]
+pub struct PickerCache(std::sync::Arc<std::sync::Mutex<Kept>>);
+
+#[derive(Debug, Default)]
+struct Kept {
+    options: Option<(std::time::Instant, PostPickers)>,
+    changes: u64,
+}
+
+impl PickerCache {
+    pub const FRESH: std::time::Duration = std::time::Duration::from_secs(2);
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Categories, tags or active accounts changed: the next picker reads them again.
+    pub fn forget(&self) {
+        let mut kept = self.kept();
+        kept.changes += 1;
+        kept.options = None;
+    }
+}
+
+/// Everything the post pickers offer `actor`, whose post scope is `scope`: the author picker's
+/// people (an author: only themselves; otherwise every active account, by username), then every
+/// category and every tag by name.
+pub async fn pickers(
+    pool: &Pool,
+    cache: &PickerCache,
+    actor: &crate::domain::Actor,
+    scope: Scope,
+) -> Result<PostPickers, sqlx::Error> {
+    let kept = {
+        let kept = cache.kept();
+        match &kept.options {
+            Some((at, options)) if at.elapsed() < PickerCache::FRESH => Ok(options.clone()),
+            _ => Err(kept.changes),
+        }
+    };
+    let all = match kept {
+        Ok(options) => options,
+        Err(changes) => {
+            let options = all_pickers(pool).await?;
+            let mut kept = cache.kept();
+            if kept.changes == changes {
+                kept.options = Some((std::time::Instant::now(), options.clone()));
+            }
+            options
+        }
+    };
+    Ok(match scope {
+        Scope::All => all,
+        // The one account an author's scope holds is their own, active as they are signed in.
+        Scope::OwnedBy(me) => {
+            debug_assert_eq!(me, actor.id, "a post scope is the actor's own");
+            PostPickers { authors: vec![AuthorOption { id: actor.id, username: actor.username.clone() }], ..all }
+        }
+    })
+}
+
+/// Every active account, category and tag, in one statement.
+async fn all_pickers(pool: &Pool) -> Result<PostPickers, sqlx::Error> {
     const AUTHORS: i64 = 0;
     const CATEGORIES: i64 = 1;
     #[derive(serde::Deserialize, FromRow)]
@@ -214,10 +276,8 @@ pub async fn pickers(pool: &Pool, scope: Scope) -> Result<PostPickers, sqlx::Err
         b.push(
             "kind, id, name from (
                  select cast(0 as bigint) as kind, id, username as name, username as sort_key from users
-                 where is_active and (",
-        );
-        b.push_bind(owner(scope)).push(" is null or id = ").push_bind(owner(scope)).push(
-            ") union all select cast(1 as bigint), id, name, lower(name) from categories
+                 where is_active
+               union all select cast(1 as bigint), id, name, lower(name) from categories
                union all select cast(2 as bigint), id, name, lower(name) from tags
              ) options order by kind, sort_key, id",
         );
