@@ -499,6 +499,27 @@ async fn a_post_of_the_longest_allowed_body_saves_and_one_character_more_is_a_fi
     assert_eq!(app.count(&format!("select length(body) from posts where id = {id}")).await, stored);
 }
 
+/// The editor loads a post with its tags, in id order, and with none once they are taken off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_loads_with_its_tags() {
+    let app = TestApp::spawn().await;
+    let ada = app.create_user("ada", Role::Admin).await;
+    let ada_c = app.signed_in(&ada).await;
+    let mut tags = Vec::new();
+    for name in ["First", "Second"] {
+        tags.push(json(app.post(&ada_c, "/admin/api/tags/create", &[("name", name)]).await).await.as_i64().unwrap());
+    }
+    let (a, b) = (tags[0].to_string(), tags[1].to_string());
+    let form = [("title", "Tagged"), ("tags[]", b.as_str()), ("tags[]", a.as_str())];
+    let id = json(app.post(&ada_c, "/admin/api/posts/create", &form).await).await.to_string();
+    let post = json(app.post(&ada_c, "/admin/api/posts/get", &[("id", &id)]).await).await;
+    assert_eq!(post["tag_ids"], serde_json::json!(tags));
+    let save = [("id", id.as_str()), ("title", "Tagged"), ("slug", "tagged"), ("body", "")];
+    assert_eq!(app.post(&ada_c, "/admin/api/posts/update", &save).await.status(), 200);
+    let post = json(app.post(&ada_c, "/admin/api/posts/get", &[("id", &id)]).await).await;
+    assert_eq!(post["tag_ids"], serde_json::json!([]));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn taxonomy_counts_follow_the_callers_scope() {
     let app = TestApp::spawn().await;

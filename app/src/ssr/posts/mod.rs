@@ -120,22 +120,34 @@ pub async fn list_all(pool: &Pool, scope: Scope, f: &PostFilter, cap: i64) -> Re
     })
 }
 
-/// One post inside `scope`, or `None` (missing and foreign look the same).
+/// One post inside `scope`, or `None` (missing and foreign look the same), with its tags, in
+/// one statement.
 pub async fn get(conn: &mut Conn, scope: Scope, id: PostId) -> Result<Option<PostDetail>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct WithTags {
+        #[sqlx(flatten)]
+        post: PostDetail,
+        /// Tag ids in order, comma-separated (both backends' `string_agg`).
+        tag_list: String,
+    }
     crate::on_db!(conn, |conn| {
-        let post: Option<PostDetail> = sqlx::query_as(
-            "select p.*, u.username as author from posts p join users u on u.id = p.author_id
+        let row: Option<WithTags> = sqlx::query_as(
+            "select p.*, u.username as author,
+                 (select coalesce(string_agg(cast(tag_id as text), ',' order by tag_id), '')
+                  from post_tags where post_id = p.id) as tag_list
+             from posts p join users u on u.id = p.author_id
              where p.id = $1 and ($2 is null or p.author_id = $2)",
         )
         .bind(id.0)
         .bind(owner(scope))
         .fetch_optional(&mut *conn)
         .await?;
-        let Some(post) = post else { return Ok(None) };
-        let tag_ids = sqlx::query_scalar("select tag_id from post_tags where post_id = $1 order by tag_id")
-            .bind(id.0)
-            .fetch_all(&mut *conn)
-            .await?;
+        let Some(WithTags { post, tag_list }) = row else { return Ok(None) };
+        let tag_ids = tag_list
+            .split(',')
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().map_err(|e| sqlx::Error::Decode(Box::new(e))))
+            .collect::<Result<_, _>>()?;
         Ok(Some(PostDetail { tag_ids, ..post }))
     })
 }
