@@ -168,11 +168,31 @@ pub trait Rows {
     ) -> impl Future<Output = Result<Vec<T>, sqlx::Error>> + Send
     where
         T: DeserializeOwned + for<'r> FromRow<'r, <Self::Db as Database>::Row> + Send + Unpin;
+
+    /// Like [`Rows::rows_query`], for one page of a list that also needs the number of every
+    /// matching row: `count` pushes the query that counts them (`select count(*) from …`).
+    /// Read with [`Rows::fetch_counted_rows`]. On SQLite the count is a scalar subquery of the
+    /// same statement (one round trip to the connection's thread, not two); on PostgreSQL it
+    /// is a statement of its own.
+    fn counted_rows_query<'q, T: DeserializeOwned>(
+        &self,
+        count: impl FnOnce(&mut QueryBuilder<'q, Self::Db>),
+    ) -> RowsQuery<'q, Self::Db, T>;
+
+    /// The count and the rows of a query opened by [`Rows::counted_rows_query`].
+    fn fetch_counted_rows<'q, T>(
+        &mut self,
+        query: RowsQuery<'q, Self::Db, T>,
+    ) -> impl Future<Output = Result<(i64, Vec<T>), sqlx::Error>> + Send
+    where
+        T: DeserializeOwned + for<'r> FromRow<'r, <Self::Db as Database>::Row> + Send + Unpin;
 }
 
 /// A query for a list of `T` being built: a [`QueryBuilder`] that remembers its row type.
 pub struct RowsQuery<'q, DB: Database, T> {
     query: QueryBuilder<'q, DB>,
+    /// The count run before the rows, where it is not part of `query` (PostgreSQL).
+    count: Option<QueryBuilder<'q, DB>>,
     row: PhantomData<fn() -> T>,
 }
 
@@ -195,10 +215,32 @@ impl Rows for sqlx::SqliteConnection {
     fn rows_query<'q, T: DeserializeOwned>(&self) -> RowsQuery<'q, Sqlite, T> {
         // SQLite keeps a FROM-clause subquery's `order by` under an order-sensitive aggregate
         // such as this one, and feeds it the rows in that order (the group_concat idiom).
-        let fields = serde_aux::serde_introspection::serde_introspect::<T>().join(", ");
-        let query =
-            QueryBuilder::new(format!("select coalesce(json_group_array(json_array({fields})), '[]') from (select "));
-        RowsQuery { query, row: PhantomData }
+        let query = QueryBuilder::new(format!("select {} from (select ", json_rows::<T>()));
+        RowsQuery { query, count: None, row: PhantomData }
+    }
+
+    fn counted_rows_query<'q, T: DeserializeOwned>(
+        &self,
+        count: impl FnOnce(&mut QueryBuilder<'q, Sqlite>),
+    ) -> RowsQuery<'q, Sqlite, T> {
+        // The subquery is uncorrelated, so SQLite runs it once; alone in its `select`, a count
+        // without a `where` is still read from the b-tree's page counts.
+        let mut query = QueryBuilder::new("select (");
+        count(&mut query);
+        query.push(format_args!("), {} from (select ", json_rows::<T>()));
+        RowsQuery { query, count: None, row: PhantomData }
+    }
+
+    async fn fetch_counted_rows<'q, T>(
+        &mut self,
+        mut query: RowsQuery<'q, Sqlite, T>,
+    ) -> Result<(i64, Vec<T>), sqlx::Error>
+    where
+        T: DeserializeOwned + for<'r> FromRow<'r, SqliteRow> + Send + Unpin,
+    {
+        query.push(")");
+        let (total, json): (i64, String) = query.query.build_query_as().fetch_one(self).await?;
+        Ok((total, serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?))
     }
 
     async fn fetch_rows<'q, T>(&mut self, mut query: RowsQuery<'q, Sqlite, T>) -> Result<Vec<T>, sqlx::Error>
@@ -215,7 +257,31 @@ impl Rows for sqlx::PgConnection {
     type Db = Postgres;
 
     fn rows_query<'q, T: DeserializeOwned>(&self) -> RowsQuery<'q, Postgres, T> {
-        RowsQuery { query: QueryBuilder::new("select "), row: PhantomData }
+        RowsQuery { query: QueryBuilder::new("select "), count: None, row: PhantomData }
+    }
+
+    fn counted_rows_query<'q, T: DeserializeOwned>(
+        &self,
+        count: impl FnOnce(&mut QueryBuilder<'q, Postgres>),
+    ) -> RowsQuery<'q, Postgres, T> {
+        let mut counting = QueryBuilder::new("");
+        count(&mut counting);
+        RowsQuery { query: QueryBuilder::new("select "), count: Some(counting), row: PhantomData }
+    }
+
+    async fn fetch_counted_rows<'q, T>(
+        &mut self,
+        mut query: RowsQuery<'q, Postgres, T>,
+    ) -> Result<(i64, Vec<T>), sqlx::Error>
+    where
+        T: DeserializeOwned + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let total = match query.count.as_mut() {
+            Some(count) => count.build_query_scalar().fetch_one(&mut *self).await?,
+            None => 0,
+        };
+        let rows = query.query.build_query_as().fetch_all(self).await?;
+        Ok((total, rows))
     }
 
     async fn fetch_rows<'q, T>(&mut self, mut query: RowsQuery<'q, Postgres, T>) -> Result<Vec<T>, sqlx::Error>
@@ -224,6 +290,12 @@ impl Rows for sqlx::PgConnection {
     {
         query.build_query_as().fetch_all(self).await
     }
+}
+
+/// The select list that folds the rows of a subquery into one JSON array of arrays (see [`Rows`]).
+fn json_rows<T: DeserializeOwned>() -> String {
+    let fields = serde_aux::serde_introspection::serde_introspect::<T>().join(", ");
+    format!("coalesce(json_group_array(json_array({fields})), '[]')")
 }
 
 const STAMP: &[FormatItem<'static>] =

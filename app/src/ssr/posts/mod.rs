@@ -94,15 +94,15 @@ pub async fn list(
 ) -> Result<Page<PostRow>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     crate::on_db!(&mut conn, |conn| {
-        let mut count = QueryBuilder::new("select count(*) from posts p");
-        push_filters(&mut count, scope, f);
-        let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-        let mut b = conn.rows_query::<PostRow>();
+        let mut b = conn.counted_rows_query::<PostRow>(|count| {
+            count.push("select count(*) from posts p");
+            push_filters(count, scope, f);
+        });
         b.push(ROW_COLUMNS);
         push_filters(&mut b, scope, f);
         push_order(&mut b, f);
         b.push(" limit ").push_bind(per_page).push(" offset ").push_bind((page - 1) * per_page);
-        let rows = conn.fetch_rows(b).await?;
+        let (total, rows) = conn.fetch_counted_rows(b).await?;
         Ok(Page { rows, total, page, per_page })
     })
 }
