@@ -134,6 +134,13 @@ pub struct Revision {
     pub excerpt: String,
 }
 
+/// A post's past as the editor shows it: its saved versions and its publish history, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostPast {
+    pub revisions: Vec<Revision>,
+    pub published: Vec<PublishEvent>,
+}
+
 /// One publish, unpublish or schedule of a post.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

@@ -1,7 +1,7 @@
 //! A post's past: saved revisions, publish history, restoring a revision.
 
 use crate::{
-    domain::{PublishEvent, Revision},
+    domain::{PostPast, PublishEvent, Revision},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -33,6 +33,17 @@ pub async fn list_revisions(id: i64) -> Result<Vec<Revision>, AppError> {
 pub async fn publish_history(id: i64) -> Result<Vec<PublishEvent>, AppError> {
     let (scope, mut conn) = viewable(id).await?;
     Ok(crate::ssr::posts::publish_history(&mut conn, scope, crate::domain::PostId(id)).await?)
+}
+
+/// Both of the above for the editor page: one connection and one look at the post for the two.
+/// Authors: own posts only.
+#[server(prefix = "/admin/api", endpoint = "posts/past")]
+pub async fn fetch_post_past(id: i64) -> Result<PostPast, AppError> {
+    use crate::{domain::PostId, ssr::posts};
+    let (scope, mut conn) = viewable(id).await?;
+    let revisions = posts::revisions(&mut conn, scope, PostId(id)).await?;
+    let published = posts::publish_history(&mut conn, scope, PostId(id)).await?;
+    Ok(PostPast { revisions, published })
 }
 
 /// Put a saved version's title, body and excerpt back. Same rule as editing the post,

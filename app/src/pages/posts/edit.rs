@@ -2,13 +2,9 @@
 
 use super::{fields::PostForm, history::PostHistory, workflow::Workflow};
 use crate::{
-    api::posts::{
-        edit::get_post,
-        history::{list_revisions, publish_history},
-        list::list_post_pickers,
-    },
+    api::posts::{edit::get_post, history::fetch_post_past, list::list_post_pickers},
     components::ErrorNotice,
-    domain::{Actor, PostDetail, PublishEvent, Revision, TermOption},
+    domain::{Actor, PostDetail, PostPast, TermOption},
     error::AppError,
     pages::ActorResource,
     policy::{post_scope, post_status_allows, PostAction},
@@ -50,10 +46,8 @@ pub fn EditPostPage() -> impl IntoView {
         }
     });
     let terms = Resource::new(|| (), |_| list_post_pickers());
-    // Created here, not inside the Suspense below, so each exists once per page.
-    let revisions = Resource::new(id, |id| list_revisions(id.unwrap_or(0)));
-    let published = Resource::new(id, |id| publish_history(id.unwrap_or(0)));
-    let history = (revisions, published);
+    // Created here, not inside the Suspense below, so that it exists once per page.
+    let history = Resource::new(id, |id| fetch_post_past(id.unwrap_or(0)));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -93,7 +87,7 @@ fn Editor(
     actor: Actor,
     categories: Vec<TermOption>,
     tags: Vec<TermOption>,
-    history: (Loaded<Vec<Revision>>, Loaded<Vec<PublishEvent>>),
+    history: Loaded<PostPast>,
 ) -> impl IntoView {
     let editable =
         post_scope(&actor, PostAction::Edit).is_ok() && post_status_allows(actor.role, PostAction::Edit, post.status);
@@ -117,6 +111,6 @@ fn Editor(
                 <pre class="source">{body.clone()}</pre>
             })
         }}
-        <PostHistory id body can_restore=editable revisions=history.0 published=history.1/>
+        <PostHistory id body can_restore=editable past=history/>
     }
 }

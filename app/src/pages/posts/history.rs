@@ -1,7 +1,7 @@
 //! A post's revisions (compare, restore) and publish history, shown in the editor.
 
 use crate::{
-    domain::{PublishEvent, Revision},
+    domain::{PostPast, Revision},
     error::AppError,
 };
 use leptos::{either::Either, prelude::*};
@@ -13,32 +13,30 @@ pub fn PostHistory(
     id: i64,
     body: String,
     can_restore: bool,
-    revisions: Resource<Result<Vec<Revision>, AppError>>,
-    published: Resource<Result<Vec<PublishEvent>, AppError>>,
+    past: Resource<Result<PostPast, AppError>>,
 ) -> impl IntoView {
     let body = StoredValue::new(body);
     view! {
         <section class="card history">
-            <h2>"Revisions"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Suspense fallback=|| view! { <h2>"Revisions"</h2><p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    let list = revisions.await.unwrap_or_default();
-                    let rows = list.into_iter().map(|r| view! { <RevisionRow id revision=r can_restore body/> }).collect_view();
-                    view! { <ol class="revisions">{rows}</ol> }
-                })}
-            </Suspense>
-            <h2>"Publish history"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let events = published.await.unwrap_or_default();
-                    if events.is_empty() {
-                        return Either::Left(view! { <p class="empty">"Never published."</p> });
+                    let PostPast { revisions, published } = past.await.unwrap_or_default();
+                    let rows = revisions.into_iter().map(|r| view! { <RevisionRow id revision=r can_restore body/> }).collect_view();
+                    let events = if published.is_empty() {
+                        Either::Left(view! { <p class="empty">"Never published."</p> })
+                    } else {
+                        let items = published
+                            .into_iter()
+                            .map(|e| view! { <li>{format!("{} by {} at {} UTC", e.action, e.actor, e.occurred_at.get(..16).unwrap_or(&e.occurred_at).replace('T', " "))}</li> })
+                            .collect_view();
+                        Either::Right(view! { <ul>{items}</ul> })
+                    };
+                    view! {
+                        <h2>"Revisions"</h2>
+                        <ol class="revisions">{rows}</ol>
+                        <h2>"Publish history"</h2>
+                        {events}
                     }
-                    let items = events
-                        .into_iter()
-                        .map(|e| view! { <li>{format!("{} by {} at {} UTC", e.action, e.actor, e.occurred_at.get(..16).unwrap_or(&e.occurred_at).replace('T', " "))}</li> })
-                        .collect_view();
-                    Either::Right(view! { <ul>{items}</ul> })
                 })}
             </Suspense>
         </section>
