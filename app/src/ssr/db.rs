@@ -276,10 +276,11 @@ impl Rows for sqlx::PgConnection {
     where
         T: DeserializeOwned + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
-        let total = match query.count.as_mut() {
-            Some(count) => count.build_query_scalar().fetch_one(&mut *self).await?,
-            None => 0,
+        // A query opened by `rows_query` has no count: an error, never a silent total of 0.
+        let Some(count) = query.count.as_mut() else {
+            return Err(sqlx::Error::Protocol("fetch_counted_rows needs a query from counted_rows_query".into()));
         };
+        let total = count.build_query_scalar().fetch_one(&mut *self).await?;
         let rows = query.query.build_query_as().fetch_all(self).await?;
         Ok((total, rows))
     }
