@@ -33,12 +33,19 @@ pub async fn login(username: String, password: String, #[server(default)] next: 
         Err(busy) => return Err(throttle::answer_late(delay, busy).await),
     };
     let subjects = throttle::subjects(&username, client_ip());
-    if let Some(retry_after) = throttle::locked_for(&ctx.pool, &ctx.lockouts, &subjects).await? {
+    // One connection for the lockouts and the account, given back before the hash.
+    let mut conn = ctx.pool.acquire().await?;
+    let locked = throttle::locked_for(&mut conn, &ctx.lockouts, &subjects).await?;
+    let user = match locked {
+        None => users::find_by_username(&mut conn, &username).await?.filter(|u| u.is_active),
+        Some(_) => None,
+    };
+    drop(conn);
+    if let Some(retry_after) = locked {
         // The attempt stays in progress meanwhile, so a flooding address's other attempts are
         // refused at the door (and answered late too).
         return Err(throttle::answer_late(delay, AppError::LockedOut { retry_after }).await);
     }
-    let user = users::find_by_username(&mut ctx.pool.acquire().await?, &username).await?.filter(|u| u.is_active);
     let verdict = password::verify(password.clone(), user.as_ref().map(|u| u.password_hash.clone())).await?;
     let (user, rehash) = match (user, verdict) {
         (Some(user), Verdict::Valid { rehash }) => (user, rehash),

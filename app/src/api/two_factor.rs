@@ -158,14 +158,15 @@ pub async fn verify(code: String) -> Result<(), AppError> {
         auth::clear_pending(&session).await?;
         return Err(AppError::Unauthenticated);
     };
-    let user = users::find_by_id(&mut conn, pending.user).await?.filter(|u| u.is_active && u.two_factor);
-    drop(conn);
-    let Some(user) = user else {
+    let Some(user) = users::find_by_id(&mut conn, pending.user).await?.filter(|u| u.is_active && u.two_factor) else {
+        drop(conn);
         auth::clear_pending(&session).await?;
         return Err(AppError::Unauthenticated);
     };
     let subjects = throttle::subjects(&user.username, client_ip());
-    if let Some(retry_after) = throttle::locked_for(&ctx.pool, &ctx.lockouts, &subjects).await? {
+    let locked = throttle::locked_for(&mut conn, &ctx.lockouts, &subjects).await?;
+    drop(conn);
+    if let Some(retry_after) = locked {
         return Err(AppError::LockedOut { retry_after });
     }
     let mut tx = ctx.pool.begin_write().await?;

@@ -59,9 +59,12 @@ pub async fn current_token(session: &Session) -> Result<Option<String>, AppError
 
 /// Start an authenticated session for `user` with the token from [`open`], under a new session
 /// id (no fixation). Call it after the commit: cycling the id deletes the old record through the
-/// store's own connection, which would wait on a write lock held by the transaction.
+/// store's own connection, which would wait on a write lock held by the transaction. A request
+/// that named no session gets a new id from the store anyway, and has no record to delete.
 pub async fn start(session: &Session, user: &UserRecord, token: String) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(session_error)?;
+    if session.id().is_some() {
+        session.cycle_id().await.map_err(session_error)?;
+    }
     let t = now();
     let auth = SessionAuth { user_id: user.id.0, token, epoch: user.session_epoch, signed_in_at: t, seen_at: t };
     session.insert(AUTH_KEY, auth).await.map_err(session_error)

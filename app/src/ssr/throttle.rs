@@ -134,8 +134,13 @@ impl KnownLockouts {
 }
 
 /// Seconds until the longest lockout in force on any of `subjects` ends, if one is: from the
-/// lockouts this application read within the last second, else from the database.
-pub async fn locked_for(pool: &Pool, known: &KnownLockouts, subjects: &[Subject]) -> Result<Option<u64>, sqlx::Error> {
+/// lockouts this application read within the last second, else from the database (on the
+/// caller's connection, which a sign-in goes on to read the account with).
+pub async fn locked_for(
+    conn: &mut Conn,
+    known: &KnownLockouts,
+    subjects: &[Subject],
+) -> Result<Option<u64>, sqlx::Error> {
     if let Some(left) = known.seconds_left(subjects) {
         return Ok(Some(left));
     }
@@ -143,8 +148,7 @@ pub async fn locked_for(pool: &Pool, known: &KnownLockouts, subjects: &[Subject]
     let Some(first) = subjects.first() else { return Ok(None) };
     let second = subjects.get(1).unwrap_or(first);
     let now = Stamp::now();
-    let mut conn = pool.acquire().await?;
-    let rows: Vec<(String, String, crate::domain::Timestamp)> = on_db!(&mut conn, |c| {
+    let rows: Vec<(String, String, crate::domain::Timestamp)> = on_db!(conn, |c| {
         sqlx::query_as(
             "select kind, subject, max(until) from lockouts
              where until > $1 and ((kind = $2 and subject = $3) or (kind = $4 and subject = $5))

@@ -14,7 +14,12 @@ async fn the_session_id_changes_at_login() {
     let first = session_cookie(&app.login_response(&client, "ann", &ann.password).await).expect("cookie");
     // Signing in again from a browser that already holds a session must not keep its id.
     let second = session_cookie(&app.login_response(&client, "ann", &ann.password).await).expect("cookie");
-    assert_ne!(first.split(';').next(), second.split(';').next());
+    let first = first.split(';').next().unwrap().to_owned();
+    assert_ne!(Some(first.as_str()), second.split(';').next());
+    // And the old id opens nothing any more: its record went with the cycle.
+    let replay = app.client().post(app.url("/admin/api/auth/me")).header("cookie", first).send().await.unwrap();
+    assert_eq!(replay.status(), 401);
+    assert_eq!(app.count(&format!("select count(*) from {}", session_table(&app))).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
