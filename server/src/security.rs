@@ -3,7 +3,7 @@
 
 use app::{
     error::AppError,
-    ssr::{auth, AppContext, ClientIp},
+    ssr::{auth, password, throttle, throttle::HeldAtDoor, AppContext, ClientIp},
 };
 use axum::{
     body::{to_bytes, Body},
@@ -12,9 +12,11 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use leptos::server_fn::ServerFn;
 use std::{
     net::{IpAddr, SocketAddr},
     sync::Arc,
+    time::Duration,
 };
 use tower_sessions::Session;
 
@@ -62,6 +64,23 @@ fn is_same_origin(headers: &HeaderMap) -> bool {
         }
         (None, None) => true,
     }
+}
+
+/// The sign-in's door. An address that already has as many sign-ins under way as it may
+/// ([`password::room_for_attempt`]) would be refused, after the refusal delay, by the sign-in
+/// itself; its surplus attempts wait out that delay here instead, before the session layer and
+/// the application, where a waiting request holds a fraction of the memory (a flood of 300 at
+/// once from one address stays small). Then they go on, marked [`HeldAtDoor`]: the sign-in
+/// refuses at once an address that is still full, and lets in one that has room again.
+pub async fn sign_in_door(State(delay): State<Duration>, mut req: Request, next: Next) -> Response {
+    if req.method() == Method::POST && req.uri().path() == <app::api::auth::Login as ServerFn>::PATH {
+        let address = req.extensions().get::<ClientIp>().map(|ip| ip.0);
+        if !password::room_for_attempt(address) {
+            throttle::wait_late(delay).await;
+            req.extensions_mut().insert(HeldAtDoor);
+        }
+    }
+    next.run(req).await
 }
 
 /// Resolve the client address once: the TCP peer, or the forwarded address when the peer is a

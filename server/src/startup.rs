@@ -186,12 +186,14 @@ pub fn build_router(pool: Pool, settings: &Settings) -> Router {
         .layer(middleware::from_fn_with_state(gate_context, security::gate_staff_pages))
         .layer(sessions)
         .layer(middleware::from_fn(security::same_origin_guard))
-        .layer(middleware::from_fn_with_state(Arc::new(settings.trusted_proxies.clone()), security::resolve_client_ip))
         .layer(middleware::from_fn(security::refuse_nul))
         // `limit_body` is the one body limit, per route; axum's blanket 2 MB default would refuse
         // the longest post the editor allows.
         .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(security::limit_body))
+        // The sign-in's door holds a flooding address's surplus before anything reads a body.
+        .layer(middleware::from_fn_with_state(config.lockout.refusal_delay, security::sign_in_door))
+        .layer(middleware::from_fn_with_state(Arc::new(settings.trusted_proxies.clone()), security::resolve_client_ip))
         .layer(middleware::from_fn(crate::assets::caching))
         .layer(middleware::from_fn_with_state(!config.insecure_cookies, security::security_headers))
         .with_state(leptos_options)

@@ -79,6 +79,12 @@ impl PerAddress {
         true
     }
 
+    /// Whether `address` has fewer than `limit` under way (a request without a known address
+    /// always has room here).
+    fn has_room(&self, address: Option<IpAddr>, limit: usize) -> bool {
+        address.is_none_or(|a| self.0.get(&a).copied().unwrap_or(0) < limit)
+    }
+
     fn leave(&mut self, address: Option<IpAddr>) {
         if let Some(a) = address {
             if let Some(n) = self.0.get_mut(&a) {
@@ -111,6 +117,13 @@ pub fn attempt(address: Option<IpAddr>) -> Result<Attempt, AppError> {
     } else {
         Err(AppError::Busy { retry_after: RETRY_AFTER })
     }
+}
+
+/// Whether [`attempt`] would let a sign-in from `address` in now. The server's door asks this
+/// before the request reaches the application, to hold a flooding address's surplus there,
+/// where a waiting request is a fraction of the size it is inside the sign-in.
+pub fn room_for_attempt(address: Option<IpAddr>) -> bool {
+    lock(&ATTEMPTS).has_room(address, MAX_ATTEMPTS_PER_ADDRESS)
 }
 
 impl Drop for Attempt {

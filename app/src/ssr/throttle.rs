@@ -25,8 +25,25 @@ const MAX_LATE: usize = 1024;
 /// `refusal` (a lockout, or a sign-in refused at the door), answered after `delay`: a client
 /// that waits for its answers cannot turn refusals into a flood of requests, which would leave
 /// little processor for real sign-ins (measured: 300 connections of bogus sign-ins from one
-/// address made 27,000 refusals a second). Answered at once when [`MAX_LATE`] are waiting.
+/// address made 27,000 refusals a second). Answered at once when the request already waited
+/// out the delay at the server's door ([`HeldAtDoor`]), or when [`MAX_LATE`] are waiting.
 pub async fn answer_late(delay: Duration, refusal: crate::error::AppError) -> crate::error::AppError {
+    let held = leptos::prelude::use_context::<http::request::Parts>()
+        .is_some_and(|parts| parts.extensions.get::<HeldAtDoor>().is_some());
+    if !held {
+        wait_late(delay).await;
+    }
+    refusal
+}
+
+/// Marks a sign-in that the server's door held for the refusal delay, because its address
+/// already had as many attempts under way as it may ([`super::password::room_for_attempt`]).
+/// Such a request has had its wait: refused again, it is answered at once.
+#[derive(Clone, Copy, Debug)]
+pub struct HeldAtDoor;
+
+/// Sleep for `delay`, unless [`MAX_LATE`] requests are already doing so.
+pub async fn wait_late(delay: Duration) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static LATE: AtomicUsize = AtomicUsize::new(0);
     struct Waiting;
@@ -41,7 +58,6 @@ pub async fn answer_late(delay: Duration, refusal: crate::error::AppError) -> cr
     } else {
         LATE.fetch_sub(1, Ordering::Relaxed);
     }
-    refusal
 }
 
 /// The longest lockout, however many came before.

@@ -146,6 +146,36 @@ async fn a_refused_sign_in_is_answered_after_the_refusal_delay() {
     assert_eq!(app.audit_count("login.locked").await, 1, "the late refusal changed nothing");
 }
 
+/// A flooding address's attempts beyond its limit wait out the refusal delay at the server's door
+/// rather than inside the sign-in, and only once: an attempt sent while ten refusals of a locked
+/// address wait out their delay is held, then judged like any other (429, the address is locked,
+/// not 503), and answered after one delay, not two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_s_surplus_sign_in_is_held_once_at_the_door_and_then_judged() {
+    let delay = Duration::from_secs(2);
+    let app = spawn_delaying(60, vec!["127.0.0.1".parse().unwrap()], delay).await;
+    // An address of its own: the count of attempts under way is one per process.
+    let from = Some("198.51.100.201");
+    for i in 0..8 {
+        assert_eq!(attempt(&app, &app.client(), &format!("user{i}"), "wrong password!", from).await.0, 401);
+    }
+    let inside = futures_util::future::join_all((0..10).map(|i| {
+        let app = &app;
+        async move { attempt(app, &app.client(), &format!("user{i}"), "wrong password!", from).await.0 }
+    }));
+    let surplus = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let started = Instant::now();
+        let (status, retry, _) = attempt(&app, &app.client(), "ann", "wrong password!", from).await;
+        (status, retry, started.elapsed())
+    };
+    let (inside, (status, retry, waited)) = tokio::join!(inside, surplus);
+    assert!(inside.iter().all(|s| *s == 429), "{inside:?}");
+    assert_eq!(status, 429, "held at the door, then refused for the lockout, not for being busy");
+    assert!(matches!(retry, Some(50..=60)), "Retry-After {retry:?}");
+    assert!(waited >= delay && waited < delay * 3 / 2, "answered after {waited:?}, one delay of {delay:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_address_is_locked_across_usernames_and_forged_forwarding_headers_do_not_escape_it() {
     // No trusted proxy: the address is the connection's, whatever X-Forwarded-For says.
