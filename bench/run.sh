@@ -96,8 +96,9 @@ wrk.method = "POST"
 wrk.body = "username=author&password=$(password author)"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 LUA
-# Five connections from one address: one hashing (on every core) and the address's four places
-# in the queue, so none is refused. The rate counts the answers that signed in (a refusal would be fast and
+# Five connections from one address: within its two hashing slots (the hash computed on every
+# core and the next, handed to the hashing thread) and its four places in the queue, so none is
+# refused. The rate counts the answers that signed in (a refusal would be fast and
 # count for nothing). Three runs: memory must stay flat from one to the next.
 # The machine's argon2 rate drifts by a fifth within minutes (a shared host), so each run is cut
 # into slices, and each 2 s slice of sign-ins follows a measurement of the raw rate (1 s each of

@@ -2,18 +2,21 @@
 //! executor and its memory stays bounded.
 //!
 //! Passwords are hashed at OWASP's memory and passes (19 MiB, 2 passes) in four lanes
-//! ([`PARAMS`]), which argon2 computes on every core at once: one hash at a time ([`SLOTS`])
-//! keeps two cores busy with a single 19 MiB working memory, where one lane per hash needed
-//! two hashes, and two memories, at once for the same rate. The hashing thread keeps that
-//! memory from one hash to the next while sign-ins keep coming. A thread left idle for [`IDLE`]
-//! ends, and its memory goes back to the system with it (freeing the memory while the thread
-//! lives would not: the allocator keeps a thread's freed pages until that thread allocates
-//! again). Allocating per hash on the blocking pool cost far more: the allocator kept a 19 MiB
-//! arena for every pool thread that ever hashed, and pool threads come and go, so a login flood
-//! left hundreds of MiB behind.
+//! ([`PARAMS`]), which argon2 computes on every core at once: one hash at a time, on one
+//! hashing thread, keeps two cores busy with a single 19 MiB working memory, where one lane per
+//! hash needed two hashes, and two memories, at once for the same rate. The thread is handed
+//! the next hash while it computes one ([`SLOTS`]), so it starts that one the moment it ends
+//! instead of idling while the answer travels to its request and the next request's hash
+//! travels back. It keeps its memory from one hash to the next while sign-ins keep coming; left
+//! idle for [`IDLE`] it ends, and its memory goes back to the system with it (freeing the
+//! memory while the thread lives would not: the allocator keeps a thread's freed pages until
+//! that thread allocates again). Allocating per hash on the blocking pool cost far more: the
+//! allocator kept a 19 MiB arena for every pool thread that ever hashed, and pool threads come
+//! and go, so a login flood left hundreds of MiB behind.
 //!
 //! Waiting sign-ins are served one client address at a time ([`Gate`]): a real user from one
-//! address waits for the hash in progress, not behind every attempt a flooding address queued.
+//! address waits for the hashes already handed to the thread, not behind every attempt a
+//! flooding address queued.
 
 use crate::error::AppError;
 use argon2::{
@@ -41,8 +44,9 @@ pub const PARAMS: Params = match Params::new(19456, 2, 4, None) {
     Err(_) => panic!("argon2 refuses the parameters"),
 };
 
-/// Hashes computed at once, each with its own 19 MiB. One: each hash already uses the cores.
-const SLOTS: usize = 1;
+/// Hashes handed to the hashing thread at once: the one it computes (each hash already uses
+/// every core) and the next, which waits at the thread, not in memory of its own.
+const SLOTS: usize = 2;
 /// At most this many requests wait for a hashing slot. A flood beyond it is refused at once
 /// (503 with `Retry-After`) instead of queueing without bound.
 pub const MAX_WAITING: usize = 16;
@@ -340,27 +344,22 @@ const IDLE: Duration = Duration::from_secs(1);
 /// caller is told to come back rather than left waiting.
 const ANSWER_WITHIN: Duration = Duration::from_secs(15);
 
-/// A running hashing thread, each with its own queue, so no thread ever waits on another's.
+/// The running hashing thread and the way to hand it jobs.
 struct Worker {
     id: u64,
     jobs: mpsc::Sender<Job>,
 }
 
-/// The hashing threads that have no job. A caller takes one out, gives it a job and puts it
-/// back; a thread ends only while it is in here, under this lock, so no job is ever sent to a
-/// thread that has gone.
-fn idle() -> std::sync::MutexGuard<'static, Vec<Worker>> {
-    static IDLE_WORKERS: Mutex<Vec<Worker>> = Mutex::new(Vec::new());
-    // A poisoned lock still holds a consistent list: every change is a single push or remove.
-    IDLE_WORKERS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// The hashing thread, when one runs. Jobs are sent to it under this lock, and it ends only
+/// under this lock, with no job left, so no job is ever sent to a thread that has gone.
+fn hashing_thread() -> std::sync::MutexGuard<'static, Option<Worker>> {
+    static THREAD: Mutex<Option<Worker>> = Mutex::new(None);
+    // A poisoned lock still holds a consistent value: every change is a single assignment.
+    THREAD.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Worker {
-    /// An idle hashing thread, or a new one.
-    fn take() -> Result<Worker, AppError> {
-        if let Some(worker) = idle().pop() {
-            return Ok(worker);
-        }
+    fn start() -> Result<Worker, AppError> {
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let (jobs, queue) = mpsc::channel::<Job>();
@@ -374,62 +373,66 @@ impl Worker {
     fn run(id: u64, queue: mpsc::Receiver<Job>) {
         let mut memory = Memory::default();
         loop {
-            match queue.recv_timeout(IDLE) {
-                // A panicking job drops its answer (the caller sees an internal error), and
-                // the thread goes on.
-                Ok(job) => {
-                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory)));
-                }
+            let job = match queue.recv_timeout(IDLE) {
+                Ok(job) => job,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    let mut idle = idle();
-                    // Out of the list means a caller holds this thread and a job is coming.
-                    if let Some(at) = idle.iter().position(|w| w.id == id) {
-                        idle.swap_remove(at);
+                    let mut thread = hashing_thread();
+                    // A job sent after the wait ended and before the lock was taken still runs.
+                    let Ok(job) = queue.try_recv() else {
+                        if thread.as_ref().is_some_and(|w| w.id == id) {
+                            *thread = None;
+                        }
                         return;
-                    }
+                    };
+                    job
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            }
+            };
+            // A panicking job drops its answer (the caller sees an internal error), and the
+            // thread goes on.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory)));
+        }
+    }
+
+    /// Hand `job` to the hashing thread, starting one when none runs; the thread's id.
+    fn hand(job: Job) -> Result<u64, AppError> {
+        let mut thread = hashing_thread();
+        let job = match thread.as_ref() {
+            Some(worker) => match worker.jobs.send(job) {
+                Ok(()) => return Ok(worker.id),
+                // A thread that cannot take the job has ended (it panicked): a new one takes it.
+                Err(mpsc::SendError(job)) => job,
+            },
+            None => job,
+        };
+        let worker = thread.insert(Worker::start()?);
+        worker.jobs.send(job).map_err(|e| AppError::internal("hashing queue", e))?;
+        Ok(worker.id)
+    }
+
+    /// Never hand thread `id` another job (it did not answer in time): the next job starts a
+    /// new thread, and this one ends once it has done what it was given.
+    fn abandon(id: u64) {
+        let mut thread = hashing_thread();
+        if thread.as_ref().is_some_and(|w| w.id == id) {
+            *thread = None;
         }
     }
 }
 
-/// Puts a worker back among the idle ones when the caller is done with it, even when the
-/// request is dropped mid-wait (a job still running just delays the worker's next one).
-struct Lent(Option<Worker>);
-
-impl Lent {
-    /// Never hand this worker out again (it did not answer in time).
-    fn abandon(mut self) {
-        self.0 = None;
-    }
-}
-
-impl Drop for Lent {
-    fn drop(&mut self) {
-        if let Some(worker) = self.0.take() {
-            idle().push(worker);
-        }
-    }
-}
-
-/// Run `work` on a hashing thread, with that thread's memory. Callers hold a [`Slot`], so at
-/// most [`SLOTS`] jobs run and at most that many threads (and memories) are busy.
+/// Run `work` on the hashing thread, with its memory. Callers hold a [`Slot`], so at most
+/// [`SLOTS`] jobs are handed to it at once.
 async fn on_hashing_thread<T: Send + 'static>(
     work: impl FnOnce(&mut Memory) -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    let worker = Worker::take()?;
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let job: Job = Box::new(move |memory| {
+    let id = Worker::hand(Box::new(move |memory| {
         let _ = tx.send(work(memory));
-    });
-    // A worker that cannot take the job has ended: it is dropped here, not put back.
-    worker.jobs.send(job).map_err(|e| AppError::internal("hashing queue", e))?;
-    let worker = Lent(Some(worker));
+    }))?;
     match tokio::time::timeout(ANSWER_WITHIN, rx).await {
         Ok(answer) => answer.map_err(|e| AppError::internal("hashing thread", e)),
         Err(_) => {
-            worker.abandon();
+            Worker::abandon(id);
             tracing::error!("a hashing thread did not answer within {ANSWER_WITHIN:?}");
             Err(AppError::Busy { retry_after: RETRY_AFTER })
         }
@@ -566,7 +569,9 @@ mod tests {
         let flooder: Option<IpAddr> = Some("198.51.100.66".parse().unwrap());
         let user: Option<IpAddr> = Some("203.0.113.7".parse().unwrap());
         let mut gate = Gate::new();
-        assert!(matches!(gate.enter(flooder), Entry::Granted));
+        for _ in 0..SLOTS {
+            assert!(matches!(gate.enter(flooder), Entry::Granted));
+        }
         let mut flood: Vec<_> = (0..MAX_WAITING_PER_ADDRESS).map(|_| handed(gate.enter(flooder)).1).collect();
         assert!(matches!(gate.enter(flooder), Entry::Full), "one address holds at most its share of the queue");
         let (_, mut mine) = handed(gate.enter(user));
@@ -580,7 +585,9 @@ mod tests {
             gate.release(flooder);
             assert!(next.try_recv().is_ok(), "then the next, in order");
         }
-        gate.release(flooder);
+        for _ in 0..SLOTS {
+            gate.release(flooder);
+        }
         assert!(gate.running.is_empty() && gate.queued == 0 && gate.turns.is_empty() && gate.waiting.is_empty());
         assert!(matches!(gate.enter(user), Entry::Granted), "a free slot is taken at once");
     }
@@ -590,7 +597,9 @@ mod tests {
     #[test]
     fn the_queue_is_bounded_and_a_waiter_that_leaves_is_skipped() {
         let mut gate = Gate::new();
-        assert!(matches!(gate.enter(None), Entry::Granted));
+        for _ in 0..SLOTS {
+            assert!(matches!(gate.enter(None), Entry::Granted));
+        }
         let mut waiters: Vec<_> = (0..MAX_WAITING)
             .map(|i| {
                 let address = Some(IpAddr::from([192, 0, 2, u8::try_from(i).unwrap()]));
@@ -612,10 +621,9 @@ mod tests {
     /// An idle hashing thread ends (taking its 19 MiB with it), and hashing goes on afterwards.
     #[tokio::test]
     async fn idle_hashing_threads_end_and_hashing_goes_on() {
-        let worker = Worker::take().unwrap();
-        let (id, jobs) = (worker.id, worker.jobs.clone());
-        drop(Lent(Some(worker)));
-        // Another test may borrow this thread meanwhile, which keeps it alive a while longer.
+        on_hashing_thread(|_| ()).await.unwrap();
+        let (id, jobs) = hashing_thread().as_ref().map(|w| (w.id, w.jobs.clone())).expect("a thread runs after a job");
+        // Another test may hand this thread jobs meanwhile, which keeps it alive a while longer.
         let mut ended = false;
         for _ in 0..10 {
             std::thread::sleep(IDLE * 2);
@@ -625,9 +633,22 @@ mod tests {
             }
         }
         assert!(ended, "hashing thread {id} still runs after idling");
-        assert!(!idle().iter().any(|w| w.id == id), "an ended thread is still offered");
+        assert!(hashing_thread().as_ref().is_none_or(|w| w.id != id), "an ended thread is still offered");
         let h = hash("correct horse battery".into()).await.unwrap();
         assert_eq!(verify("correct horse battery".into(), Some(h)).await.unwrap(), Verdict::Valid { rehash: false });
+    }
+
+    /// Hashes handed over together run one after the other on one thread, in one memory.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hashes_handed_over_together_share_one_thread() {
+        let ran_on = || {
+            on_hashing_thread(|_| {
+                std::thread::sleep(Duration::from_millis(50));
+                std::thread::current().id()
+            })
+        };
+        let (a, b) = tokio::join!(ran_on(), ran_on());
+        assert_eq!(a.unwrap(), b.unwrap());
     }
 
     #[test]

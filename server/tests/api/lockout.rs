@@ -4,7 +4,7 @@
 use crate::helpers::*;
 use app::{
     domain::Role,
-    ssr::{LockoutPolicy, ServerConfig},
+    ssr::{password, LockoutPolicy, ServerConfig},
 };
 use reqwest::Client;
 use std::time::{Duration, Instant};
@@ -147,9 +147,9 @@ async fn a_refused_sign_in_is_answered_after_the_refusal_delay() {
 }
 
 /// A flooding address's attempts beyond its limit wait out the refusal delay at the server's door
-/// rather than inside the sign-in, and only once: an attempt sent while ten refusals of a locked
-/// address wait out their delay is held, then judged like any other (429, the address is locked,
-/// not 503), and answered after one delay, not two.
+/// rather than inside the sign-in, and only once: an attempt sent while a locked address has as
+/// many refusals under way as it may, each waiting out its delay, is held, then judged like any
+/// other (429, the address is locked, not 503), and answered after one delay, not two.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_address_s_surplus_sign_in_is_held_once_at_the_door_and_then_judged() {
     let delay = Duration::from_secs(2);
@@ -159,7 +159,7 @@ async fn an_address_s_surplus_sign_in_is_held_once_at_the_door_and_then_judged()
     for i in 0..8 {
         assert_eq!(attempt(&app, &app.client(), &format!("user{i}"), "wrong password!", from).await.0, 401);
     }
-    let inside = futures_util::future::join_all((0..10).map(|i| {
+    let inside = futures_util::future::join_all((0..password::MAX_ATTEMPTS_PER_ADDRESS).map(|i| {
         let app = &app;
         async move { attempt(app, &app.client(), &format!("user{i}"), "wrong password!", from).await.0 }
     }));
