@@ -60,10 +60,11 @@ const RETRY_AFTER: u64 = 2;
 
 /// At most this many sign-in attempts from one client address are in progress at once: its
 /// hashing slots and its places in the queue, and as many again on their way there. The rest
-/// are refused at once, before any database read. Each attempt in progress holds its request's
-/// memory while it waits (measured: 300 bogus sign-ins at once from one address kept about
-/// 14 MiB waiting for database connections), so a flood from one address now costs next to
-/// nothing beyond these.
+/// wait out the refusal delay at the server's door, before their body is read, and are refused
+/// (503) if the address is still full, before any database read. Each attempt in progress
+/// holds its request's memory while it waits (measured: 300 bogus sign-ins at once from one
+/// address kept about 14 MiB waiting for database connections), so a flood from one address
+/// now costs next to nothing beyond these.
 pub const MAX_ATTEMPTS_PER_ADDRESS: usize = 2 * (SLOTS + MAX_WAITING_PER_ADDRESS);
 
 /// How many of something each client address has under way.

@@ -22,7 +22,7 @@ use std::{
 /// little memory); beyond it the rest are answered at once.
 const MAX_LATE: usize = 1024;
 
-/// `refusal` (a lockout, or a sign-in refused at the door), answered after `delay`: a client
+/// `refusal` (a lockout, or a sign-in refused as busy), answered after `delay`: a client
 /// that waits for its answers cannot turn refusals into a flood of requests, which would leave
 /// little processor for real sign-ins (measured: 300 connections of bogus sign-ins from one
 /// address made 27,000 refusals a second). Answered at once when the request already waited
