@@ -294,7 +294,7 @@ impl Rows for sqlx::PgConnection {
 }
 
 /// The select list that folds the rows of a subquery into one JSON array of arrays (see [`Rows`]).
-fn json_rows<T: DeserializeOwned>() -> String {
+pub(crate) fn json_rows<T: DeserializeOwned>() -> String {
     let fields = serde_aux::serde_introspection::serde_introspect::<T>().join(", ");
     format!("coalesce(json_group_array(json_array({fields})), '[]')")
 }

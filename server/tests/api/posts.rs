@@ -248,6 +248,44 @@ async fn every_save_keeps_a_revision_that_can_be_restored() {
     );
 }
 
+/// The editor page reads a post's past in one look (`posts/past`): the same saved versions and
+/// publish history, newest first, as the two lists on their own, text as it was typed, and
+/// nothing of a post outside the author's scope.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_editor_page_s_past_is_both_lists_of_the_post_in_scope() {
+    let app = TestApp::spawn().await;
+    let ann = app.create_user("ann", Role::Author).await;
+    let eve = app.create_user("eve", Role::Editor).await;
+    let (ann_c, eve_c) = (app.signed_in(&ann).await, app.signed_in(&eve).await);
+    let id = create(&app, &ann_c, "First title", "first body").await.to_string();
+    let title = r#"Quotes " \ and </script><img src=x onerror=alert(1)> — ünïcode"#;
+    let save = [("id", id.as_str()), ("title", title), ("slug", "first-title"), ("body", "line one\nline \"two\"")];
+    assert_eq!(app.post(&ann_c, "/admin/api/posts/update", &save).await.status(), 200);
+    for step in ["publish", "unpublish", "publish"] {
+        assert_eq!(app.post(&eve_c, &format!("/admin/api/posts/{step}"), &[("id", &id)]).await.status(), 200);
+    }
+    let past = json(app.post(&ann_c, "/admin/api/posts/past", &[("id", &id)]).await).await;
+    let revisions = json(app.post(&ann_c, "/admin/api/posts/revisions", &[("id", &id)]).await).await;
+    let history = json(app.post(&ann_c, "/admin/api/posts/history", &[("id", &id)]).await).await;
+    assert_eq!(past["revisions"], revisions);
+    assert_eq!(past["published"], history);
+    assert_eq!(revisions.as_array().unwrap().len(), 2, "{revisions}");
+    assert_eq!(revisions[0]["title"], title, "newest first, as typed");
+    assert_eq!(revisions[0]["body"], "line one\nline \"two\"");
+    assert_eq!(revisions[1]["title"], "First title");
+    let actions: Vec<_> = history.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["published", "unpublished", "published"].iter().rev().copied().collect::<Vec<_>>());
+    assert!(history.as_array().unwrap().iter().all(|e| e["actor"] == "eve"), "{history}");
+    // Another author's post, and a missing one, are both 404 with nothing of the post.
+    let bob = app.create_user("bob", Role::Author).await;
+    let bob_c = app.signed_in(&bob).await;
+    for (who, post) in [(&bob_c, id.as_str()), (&ann_c, "999999")] {
+        let res = app.post(who, "/admin/api/posts/past", &[("id", post)]).await;
+        assert_eq!(res.status(), 404);
+        assert!(!res.text().await.unwrap().contains("First title"));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_taken_slug_is_a_field_error_not_a_500() {
     let app = TestApp::spawn().await;

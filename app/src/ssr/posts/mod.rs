@@ -6,11 +6,11 @@ mod write;
 
 pub use write::*;
 
-use crate::ssr::db::{last_weeks, weekly_counts_sql, Backend, Conn, Pool, Rows, Stamp};
+use crate::ssr::db::{json_rows, last_weeks, weekly_counts_sql, Backend, Conn, Pool, Rows, Stamp};
 use crate::{
     domain::{
-        AuthorOption, Page, PostCounts, PostDetail, PostFilter, PostId, PostPickers, PostRow, PostSort, PostStatus,
-        PublicPost, PublishEvent, Revision, TermOption, UserId,
+        AuthorOption, Page, PostCounts, PostDetail, PostFilter, PostId, PostPast, PostPickers, PostRow, PostSort,
+        PostStatus, PublicPost, PublishEvent, Revision, TermOption, UserId,
     },
     policy::{PostFacts, Scope},
 };
@@ -175,6 +175,41 @@ pub async fn state_of(conn: &mut Conn, scope: Scope, id: PostId) -> Result<Optio
             scheduled,
         }))
     })
+}
+
+/// A post inside `scope` as the policy needs to know it, with its past (saved versions and
+/// publish history, newest first, as [`revisions`] and [`publish_history`] read them), or
+/// `None` when the post is missing or outside `scope`. On SQLite this is one statement: the
+/// post's row, scoped in its `WHERE`, carries both lists as JSON arrays (see [`Rows`]), so the
+/// editor page's past costs one round trip to the connection's thread instead of three. The
+/// lists are read by the post's id only where the scoped row exists, so a foreign post yields
+/// no row and nothing of its past.
+pub async fn past(conn: &mut Conn, scope: Scope, id: PostId) -> Result<Option<(PostState, PostPast)>, sqlx::Error> {
+    let Conn::Sqlite(handle) = conn else {
+        let Some(state) = state_of(conn, scope, id).await? else { return Ok(None) };
+        let revisions = revisions(conn, scope, id).await?;
+        let published = publish_history(conn, scope, id).await?;
+        return Ok(Some((state, PostPast { revisions, published })));
+    };
+    let sql = format!(
+        "select p.author_id, p.status, p.scheduled_at is not null,
+           (select {} from (select r.id, r.created_at, r.editor, r.title, r.body, r.excerpt from post_revisions r
+              where r.post_id = $1 order by r.id desc limit 200)),
+           (select {} from (select e.occurred_at, e.actor, e.action from publish_events e
+              where e.post_id = $1 order by e.id desc limit 100))
+         from posts p where p.id = $1 and ($2 is null or p.author_id = $2)",
+        json_rows::<Revision>(),
+        json_rows::<PublishEvent>()
+    );
+    let row: Option<(i64, PostStatus, bool, String, String)> =
+        sqlx::query_as(&sql).bind(id.0).bind(owner(scope)).fetch_optional(&mut **handle).await?;
+    let Some((author, status, scheduled, revisions, published)) = row else { return Ok(None) };
+    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let past = PostPast {
+        revisions: serde_json::from_str(&revisions).map_err(decode)?,
+        published: serde_json::from_str(&published).map_err(decode)?,
+    };
+    Ok(Some((PostState { facts: PostFacts { author: UserId(author), status }, scheduled }, past)))
 }
 
 /// Saved versions of a post inside `scope`, newest first.
