@@ -141,6 +141,13 @@ pub struct PostPast {
     pub published: Vec<PublishEvent>,
 }
 
+/// What the editor page shows of one post: the post and its past, read together.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostEditor {
+    pub post: PostDetail,
+    pub past: PostPast,
+}
+
 /// One publish, unpublish or schedule of a post.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

@@ -223,7 +223,7 @@ const MATRIX: &[Row] = &[
     Row { path: "/admin/api/posts/bulk",              post: Draft, form: bulk_delete,         expect: STAFF, audit: Some("post.deleted") },
     Row { path: "/admin/api/posts/revisions",         post: Draft, form: id,                  expect: OWN, audit: None },
     Row { path: "/admin/api/posts/history",           post: Published, form: id,              expect: OWN, audit: None },
-    Row { path: "/admin/api/posts/past",              post: Published, form: id,              expect: OWN, audit: None },
+    Row { path: "/admin/api/posts/editor",            post: Published, form: id,              expect: OWN, audit: None },
     Row { path: "/admin/api/posts/restore",           post: Draft, form: restore,             expect: OWN, audit: Some("post.restored") },
     Row { path: "/admin/api/posts/restore",           post: Published, form: restore,         expect: [401, 403, 404, 200, 200, 401], audit: Some("post.restored") },
     Row { path: "/admin/api/categories/list",         post: Draft, form: nothing,             expect: STAFF, audit: None },

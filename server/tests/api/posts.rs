@@ -248,11 +248,11 @@ async fn every_save_keeps_a_revision_that_can_be_restored() {
     );
 }
 
-/// The editor page reads a post's past in one look (`posts/past`): the same saved versions and
-/// publish history, newest first, as the two lists on their own, text as it was typed, and
-/// nothing of a post outside the author's scope.
+/// The editor page reads a post and its past in one call (`posts/editor`): the same post, saved
+/// versions and publish history, newest first, as the three calls on their own, text as it was
+/// typed, and nothing of a post outside the author's scope.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_editor_page_s_past_is_both_lists_of_the_post_in_scope() {
+async fn the_editor_page_reads_the_post_and_both_lists_in_scope() {
     let app = TestApp::spawn().await;
     let ann = app.create_user("ann", Role::Author).await;
     let eve = app.create_user("eve", Role::Editor).await;
@@ -264,11 +264,14 @@ async fn the_editor_page_s_past_is_both_lists_of_the_post_in_scope() {
     for step in ["publish", "unpublish", "publish"] {
         assert_eq!(app.post(&eve_c, &format!("/admin/api/posts/{step}"), &[("id", &id)]).await.status(), 200);
     }
-    let past = json(app.post(&ann_c, "/admin/api/posts/past", &[("id", &id)]).await).await;
+    let editor = json(app.post(&ann_c, "/admin/api/posts/editor", &[("id", &id)]).await).await;
+    let post = json(app.post(&ann_c, "/admin/api/posts/get", &[("id", &id)]).await).await;
     let revisions = json(app.post(&ann_c, "/admin/api/posts/revisions", &[("id", &id)]).await).await;
     let history = json(app.post(&ann_c, "/admin/api/posts/history", &[("id", &id)]).await).await;
-    assert_eq!(past["revisions"], revisions);
-    assert_eq!(past["published"], history);
+    assert_eq!(editor["post"], post);
+    assert_eq!(editor["post"]["title"], title);
+    assert_eq!(editor["past"]["revisions"], revisions);
+    assert_eq!(editor["past"]["published"], history);
     assert_eq!(revisions.as_array().unwrap().len(), 2, "{revisions}");
     assert_eq!(revisions[0]["title"], title, "newest first, as typed");
     assert_eq!(revisions[0]["body"], "line one\nline \"two\"");
@@ -280,7 +283,7 @@ async fn the_editor_page_s_past_is_both_lists_of_the_post_in_scope() {
     let bob = app.create_user("bob", Role::Author).await;
     let bob_c = app.signed_in(&bob).await;
     for (who, post) in [(&bob_c, id.as_str()), (&ann_c, "999999")] {
-        let res = app.post(who, "/admin/api/posts/past", &[("id", post)]).await;
+        let res = app.post(who, "/admin/api/posts/editor", &[("id", post)]).await;
         assert_eq!(res.status(), 404);
         assert!(!res.text().await.unwrap().contains("First title"));
     }

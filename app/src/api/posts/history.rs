@@ -1,7 +1,7 @@
 //! A post's past: saved revisions, publish history, restoring a revision.
 
 use crate::{
-    domain::{PostPast, PublishEvent, Revision},
+    domain::{PostEditor, PublishEvent, Revision},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -35,10 +35,11 @@ pub async fn publish_history(id: i64) -> Result<Vec<PublishEvent>, AppError> {
     Ok(crate::ssr::posts::publish_history(&mut conn, scope, crate::domain::PostId(id)).await?)
 }
 
-/// Both of the above for the editor page, read with the post's own row in one look (one
-/// statement on SQLite). Authors: own posts only.
-#[server(prefix = "/admin/api", endpoint = "posts/past")]
-pub async fn fetch_post_past(id: i64) -> Result<PostPast, AppError> {
+/// The editor page's data in one call: the post and its past (both of the above), read on one
+/// connection, the past in one statement on SQLite. Authors: own posts only (others answer
+/// 404, like a missing post).
+#[server(prefix = "/admin/api", endpoint = "posts/editor")]
+pub async fn fetch_post_editor(id: i64) -> Result<PostEditor, AppError> {
     use crate::{
         domain::PostId,
         policy::{post_access, post_scope, PostAction},
@@ -46,10 +47,12 @@ pub async fn fetch_post_past(id: i64) -> Result<PostPast, AppError> {
     };
     let actor = auth::current_actor().await?;
     let scope = post_scope(&actor, PostAction::View)?;
-    let found = posts::past(&mut context()?.pool.acquire().await?, scope, PostId(id)).await?;
-    let (state, past) = found.unzip();
+    let mut conn = context()?.pool.acquire().await?;
+    let (state, past) = posts::past(&mut conn, scope, PostId(id)).await?.unzip();
     post_access(&actor, PostAction::View, state.map(|s| s.facts))?;
-    past.ok_or(AppError::NotFound)
+    let past = past.ok_or(AppError::NotFound)?;
+    let post = posts::get(&mut conn, scope, PostId(id)).await?.ok_or(AppError::NotFound)?;
+    Ok(PostEditor { post, past })
 }
 
 /// Put a saved version's title, body and excerpt back. Same rule as editing the post,

@@ -2,9 +2,9 @@
 
 use super::{fields::PostForm, history::PostHistory, workflow::Workflow};
 use crate::{
-    api::posts::{edit::get_post, history::fetch_post_past, list::list_post_pickers},
+    api::posts::{history::fetch_post_editor, list::list_post_pickers},
     components::ErrorNotice,
-    domain::{Actor, PostDetail, PostPast, TermOption},
+    domain::{Actor, PostDetail, PostEditor, PostPast, TermOption},
     error::AppError,
     pages::ActorResource,
     policy::{post_scope, post_status_allows, PostAction},
@@ -12,9 +12,6 @@ use crate::{
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-/// Data a page loads from a server function.
-type Loaded<T> = Resource<Result<T, AppError>>;
 
 /// `/admin/posts/new`: a blank draft. Saving creates it and opens it in the editor.
 #[component]
@@ -39,23 +36,22 @@ pub fn EditPostPage() -> impl IntoView {
     let me = expect_context::<ActorResource>();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
-    let post = Resource::new(id, |id| async move {
+    // The post and its past in one call: one connection, one entry in the page's data.
+    let editor = Resource::new(id, |id| async move {
         match id {
-            Some(id) => get_post(id).await,
+            Some(id) => fetch_post_editor(id).await,
             None => Err(AppError::NotFound),
         }
     });
     let terms = Resource::new(|| (), |_| list_post_pickers());
-    // Created here, not inside the Suspense below, so that it exists once per page.
-    let history = Resource::new(id, |id| fetch_post_past(id.unwrap_or(0)));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let actor = me.await;
                 let pickers = terms.await.unwrap_or_default();
-                match (post.await, actor) {
-                    (Ok(post), Ok(actor)) => Either::Left(view! {
-                        <Editor post actor categories=pickers.categories tags=pickers.tags history/>
+                match (editor.await, actor) {
+                    (Ok(PostEditor { post, past }), Ok(actor)) => Either::Left(view! {
+                        <Editor post actor categories=pickers.categories tags=pickers.tags past/>
                     }),
                     (Err(error), _) | (_, Err(error)) => Either::Right(view! { <NotFoundOr error/> }),
                 }
@@ -87,7 +83,7 @@ fn Editor(
     actor: Actor,
     categories: Vec<TermOption>,
     tags: Vec<TermOption>,
-    history: Loaded<PostPast>,
+    past: PostPast,
 ) -> impl IntoView {
     let editable =
         post_scope(&actor, PostAction::Edit).is_ok() && post_status_allows(actor.role, PostAction::Edit, post.status);
@@ -111,6 +107,6 @@ fn Editor(
                 <pre class="source">{body.clone()}</pre>
             })
         }}
-        <PostHistory id body can_restore=editable past=history/>
+        <PostHistory id body can_restore=editable past/>
     }
 }

@@ -1,44 +1,30 @@
 //! A post's revisions (compare, restore) and publish history, shown in the editor.
 
-use crate::{
-    domain::{PostPast, Revision},
-    error::AppError,
-};
+use crate::domain::{PostPast, Revision};
 use leptos::{either::Either, prelude::*};
 use similar::{ChangeTag, TextDiff};
 
 /// Revisions (compare with the current text, restore) and the publish history of a post.
 #[component]
-pub fn PostHistory(
-    id: i64,
-    body: String,
-    can_restore: bool,
-    past: Resource<Result<PostPast, AppError>>,
-) -> impl IntoView {
+pub fn PostHistory(id: i64, body: String, can_restore: bool, past: PostPast) -> impl IntoView {
     let body = StoredValue::new(body);
+    let PostPast { revisions, published } = past;
+    let rows = revisions.into_iter().map(|r| view! { <RevisionRow id revision=r can_restore body/> }).collect_view();
+    let events = if published.is_empty() {
+        Either::Left(view! { <p class="empty">"Never published."</p> })
+    } else {
+        let items = published
+            .into_iter()
+            .map(|e| view! { <li>{format!("{} by {} at {} UTC", e.action, e.actor, e.occurred_at.get(..16).unwrap_or(&e.occurred_at).replace('T', " "))}</li> })
+            .collect_view();
+        Either::Right(view! { <ul>{items}</ul> })
+    };
     view! {
         <section class="card history">
-            <Suspense fallback=|| view! { <h2>"Revisions"</h2><p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let PostPast { revisions, published } = past.await.unwrap_or_default();
-                    let rows = revisions.into_iter().map(|r| view! { <RevisionRow id revision=r can_restore body/> }).collect_view();
-                    let events = if published.is_empty() {
-                        Either::Left(view! { <p class="empty">"Never published."</p> })
-                    } else {
-                        let items = published
-                            .into_iter()
-                            .map(|e| view! { <li>{format!("{} by {} at {} UTC", e.action, e.actor, e.occurred_at.get(..16).unwrap_or(&e.occurred_at).replace('T', " "))}</li> })
-                            .collect_view();
-                        Either::Right(view! { <ul>{items}</ul> })
-                    };
-                    view! {
-                        <h2>"Revisions"</h2>
-                        <ol class="revisions">{rows}</ol>
-                        <h2>"Publish history"</h2>
-                        {events}
-                    }
-                })}
-            </Suspense>
+            <h2>"Revisions"</h2>
+            <ol class="revisions">{rows}</ol>
+            <h2>"Publish history"</h2>
+            {events}
         </section>
     }
 }
