@@ -261,7 +261,7 @@ async fn the_editor_page_reads_the_post_and_both_lists_in_scope() {
     let title = r#"Quotes " \ and </script><img src=x onerror=alert(1)> — ünïcode"#;
     let save = [("id", id.as_str()), ("title", title), ("slug", "first-title"), ("body", "line one\nline \"two\"")];
     assert_eq!(app.post(&ann_c, "/admin/api/posts/update", &save).await.status(), 200);
-    for step in ["publish", "unpublish", "publish"] {
+    for step in ["publish", "unpublish"] {
         assert_eq!(app.post(&eve_c, &format!("/admin/api/posts/{step}"), &[("id", &id)]).await.status(), 200);
     }
     let editor = json(app.post(&ann_c, "/admin/api/posts/editor", &[("id", &id)]).await).await;
@@ -277,7 +277,7 @@ async fn the_editor_page_reads_the_post_and_both_lists_in_scope() {
     assert_eq!(revisions[0]["body"], "line one\nline \"two\"");
     assert_eq!(revisions[1]["title"], "First title");
     let actions: Vec<_> = history.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, ["published", "unpublished", "published"].iter().rev().copied().collect::<Vec<_>>());
+    assert_eq!(actions, ["unpublished", "published"], "newest first");
     assert!(history.as_array().unwrap().iter().all(|e| e["actor"] == "eve"), "{history}");
     // Another author's post, and a missing one, are both 404 with nothing of the post.
     let bob = app.create_user("bob", Role::Author).await;
@@ -285,7 +285,8 @@ async fn the_editor_page_reads_the_post_and_both_lists_in_scope() {
     for (who, post) in [(&bob_c, id.as_str()), (&ann_c, "999999")] {
         let res = app.post(who, "/admin/api/posts/editor", &[("id", post)]).await;
         assert_eq!(res.status(), 404);
-        assert!(!res.text().await.unwrap().contains("First title"));
+        let text = res.text().await.unwrap();
+        assert!(!text.contains("First title") && !text.contains("ünïcode") && !text.contains("line one"), "{text}");
     }
 }
 
