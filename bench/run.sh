@@ -102,7 +102,7 @@ LUA
 # count for nothing). Three runs: memory must stay flat from one to the next.
 # The machine's argon2 rate drifts by a fifth within minutes (a shared host), so each run is cut
 # into slices, and each 2 s slice of sign-ins follows a measurement of the raw rate (1 s each of
-# one and two hashing threads) taken with the server idle: the share compares the two as measured
+# three ways of running hashes, the best counted) taken with the server idle: the share compares the two as measured
 # side by side, not a login run with a ceiling measured minutes before.
 slices=$(( (duration + 1) / 2 ))
 for run in 1 2 3; do
