@@ -4,6 +4,7 @@
 
 use app::ssr::db::Pool;
 use async_trait::async_trait;
+use sqlx::SqlitePool;
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, MutexGuard},
@@ -24,7 +25,8 @@ pub struct Store {
 
 #[derive(Clone, Debug)]
 enum Backend {
-    Sqlite(SqliteStore),
+    /// With the pool, for [`Store::create_sqlite`].
+    Sqlite(SqliteStore, SqlitePool),
     Postgres(PostgresStore),
 }
 
@@ -52,7 +54,8 @@ impl Store {
     pub fn new(pool: &Pool) -> Self {
         match pool {
             Pool::Sqlite(pool) => {
-                Store { backend: Backend::Sqlite(SqliteStore::new(pool.clone())), recent: Some(Arc::default()) }
+                let backend = Backend::Sqlite(SqliteStore::new(pool.clone()), pool.clone());
+                Store { backend, recent: Some(Arc::default()) }
             }
             // Its table is created by the app's own PostgreSQL migrations (under sqlx's migration
             // lock), not by `PostgresStore::migrate`, which races when two instances start at once.
@@ -65,7 +68,7 @@ impl Store {
     /// Create the SQLite store's table (PostgreSQL's comes with the migrations).
     pub async fn migrate(&self) -> sqlx::Result<()> {
         match &self.backend {
-            Backend::Sqlite(store) => store.migrate().await,
+            Backend::Sqlite(store, _) => store.migrate().await,
             Backend::Postgres(_) => Ok(()),
         }
     }
@@ -85,9 +88,35 @@ impl Store {
         }
     }
 
+    /// A new record on SQLite in one statement. The store's own `create` wraps its insert in a
+    /// transaction (BEGIN, insert, COMMIT: three round trips to the connection's thread, and a
+    /// fourth when the connection goes back), which one insert does not need: it is atomic on its
+    /// own. It is the store's insert, into the table its `migrate` makes, with its encoding, and
+    /// like it never overwrites: an id already taken (a 128-bit random one, so in practice never)
+    /// is drawn again.
+    async fn create_sqlite(pool: &SqlitePool, record: &mut Record) -> session_store::Result<()> {
+        let backend = |e: sqlx::Error| session_store::Error::Backend(e.to_string());
+        let mut conn = pool.acquire().await.map_err(backend)?;
+        loop {
+            // The record carries its id, so it is encoded again whenever the id is drawn again.
+            let data = rmp_serde::to_vec(&*record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+            let inserted = sqlx::query("insert or abort into tower_sessions (id, data, expiry_date) values (?, ?, ?)")
+                .bind(record.id.to_string())
+                .bind(&data)
+                .bind(record.expiry_date)
+                .execute(&mut *conn)
+                .await;
+            match inserted {
+                Ok(_) => return Ok(()),
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => record.id = Id::default(),
+                Err(e) => return Err(backend(e)),
+            }
+        }
+    }
+
     async fn load_stored(&self, id: &Id) -> session_store::Result<Option<Record>> {
         match &self.backend {
-            Backend::Sqlite(s) => s.load(id).await,
+            Backend::Sqlite(s, _) => s.load(id).await,
             Backend::Postgres(s) => s.load(id).await,
         }
     }
@@ -97,7 +126,7 @@ impl Store {
 impl SessionStore for Store {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         let created = match &self.backend {
-            Backend::Sqlite(s) => s.create(record).await,
+            Backend::Sqlite(_, pool) => Self::create_sqlite(pool, record).await,
             Backend::Postgres(s) => s.create(record).await,
         };
         self.wrote(&record.id);
@@ -106,7 +135,7 @@ impl SessionStore for Store {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let saved = match &self.backend {
-            Backend::Sqlite(s) => s.save(record).await,
+            Backend::Sqlite(s, _) => s.save(record).await,
             Backend::Postgres(s) => s.save(record).await,
         };
         self.wrote(&record.id);
@@ -137,7 +166,7 @@ impl SessionStore for Store {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let deleted = match &self.backend {
-            Backend::Sqlite(s) => s.delete(id).await,
+            Backend::Sqlite(s, _) => s.delete(id).await,
             Backend::Postgres(s) => s.delete(id).await,
         };
         self.wrote(id);
@@ -150,7 +179,7 @@ impl ExpiredDeletion for Store {
     async fn delete_expired(&self) -> session_store::Result<()> {
         // A record kept in memory is used only until its own expiry date.
         match &self.backend {
-            Backend::Sqlite(s) => s.delete_expired().await,
+            Backend::Sqlite(s, _) => s.delete_expired().await,
             Backend::Postgres(s) => s.delete_expired().await,
         }
     }
@@ -202,6 +231,25 @@ mod tests {
         assert_eq!(store.load(&session.id).await.unwrap(), Some(session.clone()));
         store.delete(&session.id).await.unwrap();
         assert_eq!(store.load(&session.id).await.unwrap(), None);
+    }
+
+    /// A new record never takes over an existing one: an id already in the table (only a
+    /// collision of two 128-bit random ids could do it) is drawn again, and the first session
+    /// keeps its data. What the store writes, it reads back whole.
+    #[tokio::test]
+    async fn a_new_record_never_overwrites_another() {
+        let (_dir, store, pool) = sqlite_store().await;
+        let mut first = record("ann");
+        store.create(&mut first).await.unwrap();
+        let mut second = record("bob");
+        second.id = first.id;
+        store.create(&mut second).await.unwrap();
+        assert_ne!(second.id, first.id, "a taken id is drawn again");
+        let count: i64 = sqlx::query_scalar("select count(*) from tower_sessions").fetch_one(&pool).await.unwrap();
+        assert_eq!(count, 2);
+        store.recent().unwrap().records.clear();
+        assert_eq!(store.load(&first.id).await.unwrap(), Some(first));
+        assert_eq!(store.load(&second.id).await.unwrap(), Some(second));
     }
 
     /// A record kept in memory is not used past its expiry date.
