@@ -14,7 +14,7 @@ pub async fn create_first_admin(
 ) -> Result<(), AppError> {
     use crate::{
         domain::{password_problem, username_problem, AuditAction, Role},
-        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, password, setup, users},
+        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, context, db::Batch, password, setup, users},
     };
     let ctx = context()?;
     let spent = || {
@@ -50,8 +50,10 @@ pub async fn create_first_admin(
     let user = users::find_by_username(&mut tx, &username).await?.ok_or(AppError::Internal)?;
     let actor = user.actor();
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::FirstAdminCreated).target("user", id.0);
-    audit::record(&mut tx, event).await?;
-    let token = auth::open(&mut tx, &user).await?;
+    let mut writes = Batch::new(tx.backend());
+    audit::push(&mut writes, event);
+    let token = auth::open(&mut writes, &user);
+    writes.run(&mut tx).await?;
     tx.commit().await?;
     ctx.pickers.forget();
     auth::start(&auth::session().await?, &user, token).await?;

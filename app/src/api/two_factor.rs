@@ -148,7 +148,9 @@ pub async fn regenerate_recovery_codes(code: String) -> Result<Vec<String>, AppE
 pub async fn verify(code: String) -> Result<(), AppError> {
     use crate::{
         domain::AuditAction,
-        ssr::{audit, audit::AuditActor, audit::AuditEvent, auth, client_ip, context, throttle, totp, users},
+        ssr::{
+            audit, audit::AuditActor, audit::AuditEvent, auth, client_ip, context, db::Batch, throttle, totp, users,
+        },
     };
     let ctx = context()?;
     let session = auth::session().await?;
@@ -187,15 +189,17 @@ pub async fn verify(code: String) -> Result<(), AppError> {
         return Err(AppError::invalid("code", "That code did not work. Enter the current code, or a recovery code."));
     }
     totp::end_pending(&mut tx, &token).await?;
-    users::record_login(&mut tx, user.id).await?;
-    throttle::clear_username(&mut tx, &user.username).await?;
+    let mut writes = Batch::new(tx.backend());
+    users::record_login(&mut writes, user.id);
+    throttle::clear_username(&mut writes, &user.username);
     let actor = user.actor();
     let factor = if by_code { "totp" } else { "recovery_code" };
     let event = AuditEvent::new(AuditActor::User(&actor), AuditAction::LoginSucceeded)
         .target("user", user.id.0)
         .details(serde_json::json!({ "second_factor": factor }));
-    audit::record(&mut tx, event).await?;
-    let staff_token = auth::open(&mut tx, &user).await?;
+    audit::push(&mut writes, event);
+    let staff_token = auth::open(&mut writes, &user);
+    writes.run(&mut tx).await?;
     tx.commit().await?;
     auth::clear_pending(&session).await?;
     auth::start(&session, &user, staff_token).await?;

@@ -4,7 +4,7 @@
 use crate::{
     domain::{Actor, AuditAction, AuditEntry, AuditFilter, Page},
     error::{AppError, FieldError},
-    ssr::db::{Conn, Pool, Stamp},
+    ssr::db::{Batch, Conn, Pool, Stamp},
 };
 use sqlx::{Database, QueryBuilder};
 use std::net::IpAddr;
@@ -79,20 +79,26 @@ impl Caller {
     }
 }
 
+/// Write `event` to the audit log on `conn`, inside the transaction of the change it records.
 pub async fn record(conn: &mut Conn, event: AuditEvent<'_>) -> Result<(), sqlx::Error> {
-    crate::on_db!(conn, |conn| {
-        let (user_id, label) = match event.actor {
-            AuditActor::User(a) => (Some(a.id.0), a.username.clone()),
-            // What a stranger typed is kept short: it may be a mistyped password.
-            AuditActor::Anonymous(typed) => {
-                (None, format!("anonymous ({})", typed.chars().take(64).collect::<String>()))
-            }
-            AuditActor::Cli => (None, "cli".to_owned()),
-            AuditActor::System => (None, "system".to_owned()),
-            AuditActor::Token { owner, id, name } => (Some(owner.id.0), format!("token #{id} ({name})")),
-        };
-        let details = if event.details.is_null() { "{}".to_owned() } else { event.details.to_string() };
-        sqlx::query(
+    let mut batch = Batch::new(conn.backend());
+    push(&mut batch, event);
+    batch.run(conn).await
+}
+
+/// [`record`] `event` as one of `batch`'s writes.
+pub fn push(batch: &mut Batch, event: AuditEvent<'_>) {
+    let (user_id, label) = match event.actor {
+        AuditActor::User(a) => (Some(a.id.0), a.username.clone()),
+        // What a stranger typed is kept short: it may be a mistyped password.
+        AuditActor::Anonymous(typed) => (None, format!("anonymous ({})", typed.chars().take(64).collect::<String>())),
+        AuditActor::Cli => (None, "cli".to_owned()),
+        AuditActor::System => (None, "system".to_owned()),
+        AuditActor::Token { owner, id, name } => (Some(owner.id.0), format!("token #{id} ({name})")),
+    };
+    let details = if event.details.is_null() { "{}".to_owned() } else { event.details.to_string() };
+    batch
+        .push(
             "insert into audit_events (actor_user_id, actor_label, client_ip, action, target_type, target_id, details)
              values ($1, $2, $3, $4, $5, $6, $7)",
         )
@@ -102,11 +108,7 @@ pub async fn record(conn: &mut Conn, event: AuditEvent<'_>) -> Result<(), sqlx::
         .bind(event.action.as_str())
         .bind(event.target.as_ref().map(|t| t.0))
         .bind(event.target.map(|t| t.1))
-        .bind(details)
-        .execute(conn)
-        .await
-        .map(drop)
-    })
+        .bind(details);
 }
 
 /// A checked [`AuditFilter`]: known actions, real dates and a real address.

@@ -3,7 +3,7 @@
 //! request, never trusted from the session, and a session whose row is gone is over.
 
 use super::{context, users, users::UserRecord, AppContext};
-use crate::ssr::db::Conn;
+use crate::ssr::db::{Batch, Conn};
 use crate::{
     domain::{Actor, UserId},
     error::AppError,
@@ -41,15 +41,15 @@ pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(session_error)
 }
 
-/// The token of a new `staff_sessions` row for `user`, written on the caller's connection so
-/// that it commits with the sign-in's audit event. Hand it to [`start`] after the commit.
-pub async fn open(conn: &mut Conn, user: &UserRecord) -> Result<String, AppError> {
+/// The token of a new `staff_sessions` row for `user`, written as one of the sign-in's writes
+/// so that it commits with its audit event. Hand it to [`start`] after the commit.
+pub fn open(batch: &mut Batch, user: &UserRecord) -> String {
     let token = super::secret::generate();
     let agent = leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| parts.headers.get(http::header::USER_AGENT)?.to_str().ok().map(str::to_owned))
         .unwrap_or_default();
-    users::open_session(conn, user.id, &token, super::client_ip(), &agent).await?;
-    Ok(token)
+    users::open_session(batch, user.id, &token, super::client_ip(), &agent);
+    token
 }
 
 /// The `staff_sessions` token of the signed-in session, if there is one.

@@ -139,6 +139,108 @@ impl Conn {
     }
 }
 
+/// Writes sent to the database together. sqlx runs each SQLite connection on a thread of its
+/// own, so every statement is a round trip to that thread and back (two thread wake-ups, each
+/// of which also takes a core from whatever ran there: under a sign-in flood, argon2's lanes).
+/// On SQLite a batch goes as one multi-statement query: its statements run in order, and the
+/// first that fails stops the rest and is the batch's error. Run it inside a transaction when
+/// it must be all or nothing, as a single statement would be. PostgreSQL's extended protocol
+/// takes one statement a query, so there they run one after another, as before.
+///
+/// Each statement is written as on its own (`$1`, `$2` … numbering its own values), and may
+/// hold no `$` but its placeholders: on SQLite they are renumbered to follow the statements
+/// before it, since there all of a query's statements share one list of values.
+pub struct Batch {
+    sql: String,
+    bound: usize,
+    sqlite: sqlx::sqlite::SqliteArguments<'static>,
+    postgres: Vec<(&'static str, sqlx::postgres::PgArguments)>,
+    backend: Backend,
+    /// The first value that failed to encode, reported by [`Batch::run`].
+    failed: Option<sqlx::error::BoxDynError>,
+}
+
+impl Batch {
+    pub fn new(backend: Backend) -> Self {
+        Batch { sql: String::new(), bound: 0, sqlite: Default::default(), postgres: Vec::new(), backend, failed: None }
+    }
+
+    /// Add a statement; bind its values, in the order of its placeholders, with [`Batch::bind`].
+    pub fn push(&mut self, sql: &'static str) -> &mut Self {
+        match self.backend {
+            Backend::Sqlite => {
+                self.sql.push_str(&renumber(sql, self.bound));
+                self.sql.push_str(";\n");
+            }
+            Backend::Postgres => self.postgres.push((sql, Default::default())),
+        }
+        self
+    }
+
+    /// Bind the next value of the statement pushed last.
+    pub fn bind<T>(&mut self, value: T) -> &mut Self
+    where
+        T: 'static
+            + Send
+            + sqlx::Encode<'static, Sqlite>
+            + sqlx::Type<Sqlite>
+            + for<'q> sqlx::Encode<'q, Postgres>
+            + sqlx::Type<Postgres>,
+    {
+        use sqlx::Arguments;
+        let added = match self.backend {
+            Backend::Sqlite => self.sqlite.add(value),
+            Backend::Postgres => match self.postgres.last_mut() {
+                Some((_, args)) => args.add(value),
+                None => Err("a value bound before any statement".into()),
+            },
+        };
+        self.bound += 1;
+        if let (Err(e), None) = (added, &self.failed) {
+            self.failed = Some(e);
+        }
+        self
+    }
+
+    /// Run every statement, in order, on `conn`.
+    pub async fn run(self, conn: &mut Conn) -> Result<(), sqlx::Error> {
+        if let Some(e) = self.failed {
+            return Err(sqlx::Error::Encode(e));
+        }
+        match conn {
+            Conn::Sqlite(c) => {
+                if !self.sql.is_empty() {
+                    sqlx::query_with(&self.sql, self.sqlite).execute(&mut **c).await?;
+                }
+            }
+            Conn::Postgres(c) => {
+                for (sql, args) in self.postgres {
+                    sqlx::query_with(sql, args).execute(&mut **c).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `sql` with each placeholder `$n` moved on by `by` (`$1` → `$4` for `by` = 3).
+fn renumber(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Lists read in one piece. sqlx runs each SQLite connection on a thread of its own and hands
 /// every row of a result to the waiting task as a message of its own, each value copied and each
 /// hand-over a thread wake-up: for the posts list's 50 rows that cost several times what SQLite
@@ -516,4 +618,60 @@ where
         b.push(format_args!("{or}{column} {like} ")).push_bind(pattern.clone()).push(" escape '\\'");
     }
     b.push(")");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_move_on_past_the_values_before_them() {
+        assert_eq!(renumber("update t set a = $2 where id = $1", 0), "update t set a = $2 where id = $1");
+        assert_eq!(
+            renumber("update t set a = $2, b = $2 where id = $1", 3),
+            "update t set a = $5, b = $5 where id = $4"
+        );
+        assert_eq!(renumber("insert into t values ($9, $10, $11)", 10), "insert into t values ($19, $20, $21)");
+        assert_eq!(renumber("select 1", 7), "select 1");
+    }
+
+    async fn sqlite() -> (SqlitePool, Conn) {
+        let pool = SqlitePool::connect("sqlite::memory:").await.unwrap();
+        sqlx::query("create table t (k text primary key, n integer, at text)").execute(&pool).await.unwrap();
+        let conn = Conn::Sqlite(Handle::Pooled(pool.acquire().await.unwrap()));
+        (pool, conn)
+    }
+
+    /// Each statement gets its own values, on SQLite where they share one list.
+    #[tokio::test]
+    async fn each_statement_of_a_batch_binds_its_own_values() {
+        let (pool, mut conn) = sqlite().await;
+        let mut batch = Batch::new(Backend::Sqlite);
+        batch.push("insert into t (k, n) values ($1, $2)").bind("a").bind(1_i64);
+        batch.push("insert into t (n, k, at) values ($2, $1, $3)").bind("b".to_owned()).bind(2_i64).bind(Some("x"));
+        batch.push("update t set n = n + $2 where k = $1").bind("a").bind(40_i64);
+        batch.push("delete from t where k = $1").bind("nobody");
+        batch.run(&mut conn).await.unwrap();
+        let rows: Vec<(String, i64, Option<String>)> =
+            sqlx::query_as("select k, n, at from t order by k").fetch_all(&pool).await.unwrap();
+        assert_eq!(rows, [("a".into(), 41, None), ("b".into(), 2, Some("x".into()))]);
+    }
+
+    /// A statement that fails stops the batch and is its error; inside a transaction nothing
+    /// of it stays.
+    #[tokio::test]
+    async fn a_failing_statement_stops_the_batch_and_its_transaction_keeps_nothing() {
+        let (pool, conn) = sqlite().await;
+        drop(conn);
+        let mut tx = Conn::Sqlite(Handle::Tx(pool.begin().await.unwrap()));
+        let mut batch = Batch::new(Backend::Sqlite);
+        batch.push("insert into t (k, n) values ($1, $2)").bind("a").bind(1_i64);
+        batch.push("insert into t (k, n) values ($1, $2)").bind("a").bind(2_i64);
+        batch.push("insert into t (k, n) values ($1, $2)").bind("c").bind(3_i64);
+        let err = batch.run(&mut tx).await.unwrap_err();
+        assert!(err.as_database_error().is_some_and(|e| e.is_unique_violation()), "{err}");
+        drop(tx);
+        let count: i64 = sqlx::query_scalar("select count(*) from t").fetch_one(&pool).await.unwrap();
+        assert_eq!(count, 0);
+    }
 }

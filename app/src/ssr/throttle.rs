@@ -4,7 +4,7 @@
 
 use super::{
     audit::{self, AuditActor, AuditEvent},
-    db::{Backend, Conn, Pool, Stamp},
+    db::{Backend, Batch, Conn, Pool, Stamp},
     LockoutPolicy,
 };
 use crate::{
@@ -296,14 +296,8 @@ fn parse_stamp(text: &str) -> Option<Stamp> {
 }
 
 /// Forget the failures of `username` (a successful sign-in); the address's stay.
-pub async fn clear_username(conn: &mut Conn, username: &str) -> Result<(), sqlx::Error> {
-    on_db!(conn, |c| {
-        sqlx::query("delete from sign_in_failures where kind = 'username' and subject = $1")
-            .bind(username)
-            .execute(c)
-            .await
-            .map(drop)
-    })
+pub fn clear_username(batch: &mut Batch, username: &str) {
+    batch.push("delete from sign_in_failures where kind = 'username' and subject = $1").bind(username.to_owned());
 }
 
 /// Lockouts in force now, longest remaining first.

@@ -1,7 +1,7 @@
 //! Data access for `users`. Functions take an executor so callers can run them inside the
 //! transaction that also writes the audit event.
 
-use crate::ssr::db::{push_contains, Conn, Pool, Stamp};
+use crate::ssr::db::{push_contains, Batch, Conn, Pool, Stamp};
 use crate::{
     domain::{Actor, Page, Role, UserFilter, UserId, UserSort, UserSummary},
     error::AppError,
@@ -59,30 +59,19 @@ pub async fn find_by_session(pool: &Pool, id: UserId, token: &str) -> Result<Opt
     })
 }
 
-/// Record a new signed-in session of `user`.
-pub async fn open_session(
-    conn: &mut Conn,
-    user: UserId,
-    token: &str,
-    ip: Option<std::net::IpAddr>,
-    user_agent: &str,
-) -> Result<(), sqlx::Error> {
+/// Record a new signed-in session of `user` (one of a sign-in's writes, see [`Batch`]).
+pub fn open_session(batch: &mut Batch, user: UserId, token: &str, ip: Option<std::net::IpAddr>, user_agent: &str) {
     let agent: String = user_agent.chars().take(400).collect();
-    let now = super::db::Stamp::now();
-    crate::on_db!(conn, |conn| {
-        sqlx::query(
+    batch
+        .push(
             "insert into staff_sessions (token, user_id, client_ip, user_agent, created_at, last_seen_at)
              values ($1, $2, $3, $4, $5, $5)",
         )
-        .bind(token)
+        .bind(token.to_owned())
         .bind(user.0)
         .bind(ip.map(|ip| ip.to_string()))
         .bind(agent)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(drop)
-    })
+        .bind(Stamp::now());
 }
 
 /// End a signed-in session for good.
@@ -122,15 +111,12 @@ pub async fn insert(conn: &mut Conn, username: &str, password_hash: &str, role: 
     })
 }
 
-pub async fn record_login(conn: &mut Conn, id: UserId) -> Result<(), sqlx::Error> {
-    crate::on_db!(conn, |conn| {
-        sqlx::query("update users set last_login_at = $2, failed_login_count = 0 where id = $1")
-            .bind(id.0)
-            .bind(Stamp::now())
-            .execute(conn)
-            .await
-            .map(drop)
-    })
+/// A successful sign-in: when, and the failed-attempt count back to zero.
+pub fn record_login(batch: &mut Batch, id: UserId) {
+    batch
+        .push("update users set last_login_at = $2, failed_login_count = 0 where id = $1")
+        .bind(id.0)
+        .bind(Stamp::now());
 }
 
 pub async fn record_failed_login(conn: &mut Conn, id: UserId) -> Result<(), sqlx::Error> {
