@@ -6,6 +6,10 @@
 #                           starts the real binary and prints one line per figure.
 #   BENCH_ROUNDS=5 bench/run.sh   each throughput figure is the median of five runs
 #   BENCH_SECONDS=N               length of each throughput run (default 10)
+#   BENCH_KEEP=DIR                keep what explains the server's memory in DIR: its resident
+#                                 memory and thread count every 0.2 s (rss.log), its memory map
+#                                 when resident memory peaked (smaps.peak), and its log, which
+#                                 ends with the allocator's statistics (MIMALLOC_SHOW_STATS)
 #
 # Figures, each with its target (issue 12) in brackets: requests/s and p99 of the posts list
 # page (50 rows), the edit form, a server function call, an anonymous staff page and login (as a
@@ -27,7 +31,20 @@ duration="${BENCH_SECONDS:-10}"
 
 dir=$(mktemp -d)
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"; }
+keep="${BENCH_KEEP:-}"
+sampler=""
+cleanup() {
+  [ -n "$sampler" ] && kill "$sampler" 2>/dev/null
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null
+    # The allocator prints its statistics as the server exits.
+    if [ -n "$keep" ]; then
+      wait "$pid" 2> /dev/null || true
+      cp "$dir/server.log" "$keep/server.log"
+    fi
+  fi
+  rm -rf "$dir"
+}
 trap cleanup EXIT
 export DATABASE_URL="sqlite://$dir/bench.db"
 base="http://127.0.0.1:$port"
@@ -42,10 +59,24 @@ password() { awk -v who="$1" '$2 == who { print $3 }' "$dir/seed.txt"; }
 cargo xtask argon2-rate 5 2> /dev/null
 
 # Loopback is the trusted proxy, so the flood below can come from another client address.
+[ -n "$keep" ] && mkdir -p "$keep" && : > "$keep/rss.log" && export MIMALLOC_SHOW_STATS=1
 LEPTOS_SITE_ROOT="$site" RUST_LOG=info "$bin" serve --insecure-cookies --addr "127.0.0.1:$port" --trusted-proxy 127.0.0.1 \
   --secret-key-file "$dir/secret.key" \
   > "$dir/server.log" 2>&1 &
 pid=$!
+unset MIMALLOC_SHOW_STATS
+if [ -n "$keep" ]; then
+  (
+    peak=0
+    while [ -r "/proc/$pid/status" ]; do
+      rss=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status" 2> /dev/null || echo 0)
+      echo "$(date +%T.%N | cut -c1-10) ${rss:-0} kB, $(ls "/proc/$pid/task" 2> /dev/null | wc -l) threads" >> "$keep/rss.log"
+      if [ "${rss:-0}" -gt "$peak" ]; then peak=$rss; cat "/proc/$pid/smaps" > "$keep/smaps.peak" 2> /dev/null || true; fi
+      sleep 0.2
+    done
+  ) &
+  sampler=$!
+fi
 for _ in $(seq 50); do curl -fs -o /dev/null "$base/admin/login" && break; sleep 0.2; done
 
 login() { # prints the session cookie of a fresh sign-in
