@@ -188,12 +188,10 @@ impl Batch {
             + sqlx::Type<Postgres>,
     {
         use sqlx::Arguments;
-        let added = match self.backend {
-            Backend::Sqlite => self.sqlite.add(value),
-            Backend::Postgres => match self.postgres.last_mut() {
-                Some((_, args)) => args.add(value),
-                None => Err("a value bound before any statement".into()),
-            },
+        let added = match (self.backend, self.postgres.last_mut()) {
+            (Backend::Sqlite, _) if !self.sql.is_empty() => self.sqlite.add(value),
+            (Backend::Postgres, Some((_, args))) => args.add(value),
+            _ => Err("a value bound before any statement".into()),
         };
         self.bound += 1;
         if let (Err(e), None) = (added, &self.failed) {
@@ -655,6 +653,20 @@ mod tests {
         let rows: Vec<(String, i64, Option<String>)> =
             sqlx::query_as("select k, n, at from t order by k").fetch_all(&pool).await.unwrap();
         assert_eq!(rows, [("a".into(), 41, None), ("b".into(), 2, Some("x".into()))]);
+    }
+
+    /// A value bound before any statement is a mistake on either backend, reported when the
+    /// batch runs, and nothing is written.
+    #[tokio::test]
+    async fn a_value_bound_before_any_statement_fails_the_batch() {
+        let (pool, mut conn) = sqlite().await;
+        let mut batch = Batch::new(Backend::Sqlite);
+        batch.bind("stray");
+        batch.push("insert into t (k, n) values ($1, $2)").bind("a").bind(1_i64);
+        let err = batch.run(&mut conn).await.unwrap_err();
+        assert!(matches!(err, sqlx::Error::Encode(_)), "{err}");
+        let count: i64 = sqlx::query_scalar("select count(*) from t").fetch_one(&pool).await.unwrap();
+        assert_eq!(count, 0);
     }
 
     /// A statement that fails stops the batch and is its error; inside a transaction nothing
