@@ -40,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The build names the stylesheet after its content, like the script and the module.
                 <link rel="stylesheet" href=format!("/pkg/{}.css", options.output_name)/>
                 {hydrate.then(|| view! {
-                    <AutoReload options=options.clone()/>
+                    {live_reload().then(|| view! { <AutoReload options=options.clone()/> })}
                     <HydrationScripts options islands=true/>
                 })}
                 <MetaTags/>
@@ -50,6 +50,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether `cargo leptos watch` runs this server (it sets `LEPTOS_WATCH`), the only case in
+/// which a page carries the live-reload script. Read once: `AutoReload` reads the environment
+/// and takes its own copy of the options at every page otherwise, to render nothing.
+fn live_reload() -> bool {
+    static WATCHED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WATCHED.get_or_init(|| std::env::var_os("LEPTOS_WATCH").is_some())
 }
 
 /// Whether `path` is a dashboard page (`/admin` and below), the only pages that hydrate.
