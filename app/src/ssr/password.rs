@@ -9,9 +9,9 @@
 //! instead of idling while the answer travels to its request and the next request's hash
 //! travels back. It keeps its memory from one hash to the next while sign-ins keep coming; left
 //! idle for [`IDLE`] it lets the memory go, has the allocator give it back to the system at
-//! once ([`on_memory_freed`]), and ends. Allocating per hash on the blocking pool cost far more: the
-//! allocator kept a 19 MiB arena for every pool thread that ever hashed, and pool threads come
-//! and go, so a login flood left hundreds of MiB behind.
+//! once ([`on_memory_freed`]), and ends. Allocating per hash on the blocking pool cost far
+//! more: the allocator kept a 19 MiB arena for every pool thread that ever hashed, and pool
+//! threads come and go, so a login flood left hundreds of MiB behind.
 //!
 //! Waiting sign-ins are served one client address at a time ([`Gate`]): a real user from one
 //! address waits for the hashes already handed to the thread, not behind every attempt a
@@ -367,13 +367,14 @@ static GIVE_BACK: OnceLock<fn()> = OnceLock::new();
 /// Have `give_back` called each time a hashing thread has let its working memory go, before
 /// the thread can be replaced. The binary that chose the allocator sets it: an allocator that
 /// keeps freed pages for a while (mimalloc keeps them a second) can place the next thread's
-/// 19 MiB elsewhere meanwhile, and both are resident for that moment. Measured: a short bench
-/// run peaked 16 MiB above its 0.2 s samples, with the allocator holding one working memory
-/// more than usual. The first call wins; without one, the memory goes back when the allocator
-/// decides.
+/// 19 MiB elsewhere meanwhile, and both are resident for that moment (seen once: a short bench
+/// run peaked 16 MiB above every one of its 0.2 s samples). The first call wins; without one,
+/// the memory goes back when the allocator decides. A thread abandoned as stuck
+/// (`Worker::abandon`) keeps its memory until it ends, beside its successor's.
 pub fn on_memory_freed(give_back: fn()) {
     let _ = GIVE_BACK.set(give_back);
 }
+
 /// A hash takes tens of milliseconds; an answer this late means something is stuck, and the
 /// caller is told to come back rather than left waiting.
 const ANSWER_WITHIN: Duration = Duration::from_secs(15);
