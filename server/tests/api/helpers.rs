@@ -252,6 +252,11 @@ impl Served {
         let base = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the server starts");
         Served { child, base }
     }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for Served {
