@@ -366,11 +366,12 @@ static GIVE_BACK: OnceLock<fn()> = OnceLock::new();
 
 /// Have `give_back` called each time a hashing thread has let its working memory go, before
 /// the thread can be replaced. The binary that chose the allocator sets it: an allocator that
-/// keeps freed pages for a while (mimalloc keeps them a second) can place the next thread's
-/// 19 MiB elsewhere meanwhile, and both are resident for that moment (seen once: a short bench
-/// run peaked 16 MiB above every one of its 0.2 s samples). The first call wins; without one,
-/// the memory goes back when the allocator decides. A thread abandoned as stuck
-/// (`Worker::abandon`) keeps its memory until it ends, beside its successor's.
+/// keeps freed pages for a while (mimalloc, until a second has passed and something else is
+/// freed) can place the next thread's 19 MiB elsewhere meanwhile, and both are resident for
+/// that moment (seen once: a short bench run peaked 16 MiB above every one of its 0.2 s
+/// samples). The first call wins; without one, the memory goes back when the allocator
+/// decides. A thread abandoned as stuck (`Worker::abandon`) keeps its memory until it ends,
+/// beside its successor's.
 pub fn on_memory_freed(give_back: fn()) {
     let _ = GIVE_BACK.set(give_back);
 }

@@ -1,5 +1,6 @@
 //! A sign-in flood against the real binary, in a process of its own: the argon2 queue is one
-//! per server process, so the flood must not share it with the other tests.
+//! per server process, so the flood must not share it with the other tests. The hashing
+//! memory's return is read from a process of its own too: no other test's sign-ins keep it.
 
 use crate::helpers::{Served, PASSWORD};
 use std::{
