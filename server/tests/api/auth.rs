@@ -1,8 +1,9 @@
-//! Signing in and the 401 / 403 / redirect answers, against the real server.
+//! Signing in and the 401 / 403 / redirect answers, against the real server. (That an unknown
+//! username and a wrong password are answered alike, after the same hashing, is shown in `flood`,
+//! against a server process of its own.)
 
 use crate::helpers::*;
 use app::domain::Role;
-use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_with_the_right_password_starts_a_session_and_goes_to_a_safe_next() {
@@ -33,32 +34,6 @@ async fn a_next_pointing_off_site_lands_on_the_dashboard() {
     let form = [("username", "ann"), ("password", ann.password.as_str()), ("next", "//evil.example/admin")];
     let res = app.post(&client, "/admin/api/auth/login", &form).await;
     assert_eq!(res.headers()["location"], "/admin");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn wrong_password_and_unknown_user_are_indistinguishable() {
-    let app = TestApp::spawn().await;
-    app.create_user("ann", Role::Admin).await;
-    let client = app.client();
-    let mut answers = Vec::new();
-    // The fastest of several tries per path: robust to a busy machine, which only slows tries.
-    let mut fastest = [Duration::MAX; 2];
-    for round in 0..5 {
-        for (i, name) in ["ann", "nobody"].into_iter().enumerate() {
-            let started = Instant::now();
-            let res = app.login_response(&client, name, "not the password at all").await;
-            if round > 0 {
-                fastest[i] = fastest[i].min(started.elapsed());
-            }
-            answers.push((res.status(), session_cookie(&res).is_some(), res.text().await.unwrap()));
-        }
-    }
-    assert_eq!(answers[0].0, 401);
-    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
-    // Both paths run argon2: skipping it would make an unknown name answer many times faster.
-    let (wrong, unknown) = (fastest[0].as_secs_f64(), fastest[1].as_secs_f64());
-    assert!(unknown > wrong * 0.5 && unknown < wrong * 2.0, "wrong password {wrong:?}s, unknown user {unknown:?}s");
-    assert_eq!(app.audit_count("auth.login_failed").await, 10);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

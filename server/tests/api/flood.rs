@@ -1,6 +1,7 @@
-//! A sign-in flood against the real binary, in a process of its own: the argon2 queue is one
-//! per server process, so the flood must not share it with the other tests. The hashing
-//! memory's return is read from a process of its own too: no other test's sign-ins keep it.
+//! Sign-in hashing against the real binary, in a process of its own: the argon2 queue and its
+//! threads are one per server process, so a flood must not share them with the other tests, and
+//! what the hashing threads did (their CPU time, the memory they keep) is read from the
+//! server's own process, where no other test's sign-ins add to it.
 
 use crate::helpers::{Served, PASSWORD};
 use std::{
@@ -16,7 +17,8 @@ fn inkwarden(db: &Path) -> Command {
     cmd
 }
 
-fn serve(db: &Path) -> Served {
+/// The binary serving `db`, in which `ann` signs in with [`PASSWORD`]; `extra` flags for `serve`.
+fn serve_with(db: &Path, extra: &[&str]) -> Served {
     let mut create = inkwarden(db)
         .args(["user", "create", "--username", "ann", "--role", "author", "--password-stdin"])
         .stdin(Stdio::piped())
@@ -25,13 +27,14 @@ fn serve(db: &Path) -> Served {
         .unwrap();
     create.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
     assert!(create.wait().unwrap().success());
+    Served::start(&format!("sqlite://{}", db.display()), extra)
+}
+
+fn serve(db: &Path) -> Served {
     // Lockouts would refuse most of one address's flood before it reaches the hashing queue;
     // this test is about the queue, so they are set out of reach.
     let no_lockouts = ["--lockout-ip-failures", "100000", "--lockout-user-failures", "1000"];
-    Served::start(
-        &format!("sqlite://{}", db.display()),
-        &[&["--trusted-proxy", "127.0.0.1"][..], &no_lockouts].concat(),
-    )
+    serve_with(db, &[&["--trusted-proxy", "127.0.0.1"][..], &no_lockouts].concat())
 }
 
 /// One flooding client: `n` bogus sign-ins in a row from `address`, each answer's status and
@@ -117,4 +120,113 @@ async fn an_idle_server_gives_the_hashing_memory_back() {
         }
     }
     assert!(busy - idle >= 12 * 1024, "resident {busy} KiB after a sign-in and still {idle} KiB 5 s later");
+}
+
+/// The CPU time, in nanoseconds, that the server's argon2 lanes (the threads every hash is
+/// computed on, `argon2-lane-N`) have used so far.
+#[cfg(target_os = "linux")]
+fn argon2_lanes_ns(pid: u32) -> u64 {
+    let mut total = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().map_while(Result::ok) {
+        // A thread that ended between the listing and the reads counts nothing.
+        let Ok(name) = std::fs::read_to_string(task.path().join("comm")) else { continue };
+        if !name.starts_with("argon2-lane-") {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) else { continue };
+        total += stat.split_whitespace().next().and_then(|ns| ns.parse::<u64>().ok()).expect("run time in ns");
+    }
+    total
+}
+
+/// The lanes' CPU time once they have gone quiet (they spin a moment after each job).
+#[cfg(target_os = "linux")]
+async fn argon2_lanes_ns_settled(pid: u32) -> u64 {
+    let mut last = argon2_lanes_ns(pid);
+    loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let now = argon2_lanes_ns(pid);
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
+}
+
+/// A locked-out sign-in runs no argon2, even with the right password: while it is refused, the
+/// server's argon2 threads use no CPU at all, where each judged attempt cost them milliseconds.
+/// (Read from the threads' run time rather than from answer times, which a busy host blurs.)
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_locked_attempt_runs_no_password_hashing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_with(&dir.path().join("locked.db"), &[]);
+    let login = format!("{}/admin/api/auth/login", server.base);
+    let attempt = |password: &'static str| {
+        let login = login.clone();
+        async move {
+            let form = [("username", "ann"), ("password", password)];
+            reqwest::Client::new().post(login).form(&form).send().await.unwrap().status().as_u16()
+        }
+    };
+    let started = argon2_lanes_ns_settled(server.pid()).await;
+    // The default policy: the fifth failure of a username locks it.
+    for _ in 0..5 {
+        assert_eq!(attempt("not the password").await, 401);
+    }
+    let judged = argon2_lanes_ns_settled(server.pid()).await;
+    assert!(
+        judged - started >= 5_000_000,
+        "five judged attempts ran argon2 on its lanes: {} µs of their CPU",
+        (judged - started) / 1000
+    );
+    for password in [PASSWORD, "not the password", PASSWORD] {
+        assert_eq!(attempt(password).await, 429, "locked, whatever the password");
+    }
+    let refused = argon2_lanes_ns_settled(server.pid()).await;
+    assert_eq!(refused, judged, "the argon2 lanes ran {} ns for the locked attempts", refused - judged);
+}
+
+/// An unknown username is answered like a wrong password: the same status, no session, the same
+/// message, and after the same argon2 work (a dummy hash at the same parameters), so neither
+/// the answer nor its time tells whether the account exists.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_username_are_answered_alike_after_the_same_hashing() {
+    use std::time::Instant;
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_with(&dir.path().join("alike.db"), &[]);
+    let login = format!("{}/admin/api/auth/login", server.base);
+    let client = reqwest::Client::new();
+    let mut answers = Vec::new();
+    // Per path, the fastest answer (a busy host only slows one) and the lanes' CPU time in all.
+    let mut fastest = [Duration::MAX; 2];
+    let mut hashing = [0u64; 2];
+    // Five rounds: the fifth failure of `ann` is still judged, and locks the name afterwards.
+    for _ in 0..5 {
+        for (i, name) in ["ann", "nobody"].into_iter().enumerate() {
+            let before = argon2_lanes_ns_settled(server.pid()).await;
+            let started = Instant::now();
+            let form = [("username", name), ("password", "not the password at all")];
+            let res = client.post(&login).form(&form).send().await.unwrap();
+            fastest[i] = fastest[i].min(started.elapsed());
+            let cookie = res.headers().get_all("set-cookie").iter().any(|c| c.as_bytes().starts_with(b"inkwarden"));
+            answers.push((res.status().as_u16(), cookie, res.text().await.unwrap()));
+            hashing[i] += argon2_lanes_ns_settled(server.pid()).await - before;
+        }
+    }
+    assert_eq!(answers[0].0, 401);
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+    // Both paths run argon2 at the same parameters: skipping it, or a cheaper dummy hash, would
+    // show in the lanes' CPU time and make an unknown name answer many times faster.
+    let [wrong, unknown] = hashing.map(|ns| ns as f64);
+    assert!(wrong > 0.0 && unknown > wrong * 0.5 && unknown < wrong * 2.0, "argon2 CPU: {hashing:?} ns");
+    let [wrong, unknown] = fastest.map(|d| d.as_secs_f64());
+    assert!(unknown > wrong * 0.5 && unknown < wrong * 2.0, "wrong password {wrong:?}s, unknown user {unknown:?}s");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("alike.db").display())).await.unwrap();
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_events where action = 'auth.login_failed'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 10, "each attempt audited alike");
 }
