@@ -94,18 +94,27 @@ latency() {
 
 # BENCH_ROUNDS=N runs each throughput figure N times and prints the run with the median rate
 # (and every rate): on a shared two-core machine one run can be off by a quarter either way.
+# Each run also reports the server's CPU time per answer (user + system, from /proc): the same
+# binary's figure moves with the host's speed too, so a slow run with a high figure is a slow
+# host, and a change to the code shows as a change in it.
 # The ternaries in awk's printf are bracketed: a bare `>` there redirects the output to a file.
 rounds="${BENCH_ROUNDS:-1}"
+ticks_per_s=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 throughput() { # label, then wrk arguments (16 connections unless they say otherwise)
   local label=$1; shift
   if ! command -v wrk > /dev/null; then echo "$label: wrk not installed"; return; fi
   for _ in $(seq "$rounds"); do
-    wrk -t2 -c"${CONNECTIONS:-16}" -d"${duration}s" --latency "$@" 2>&1 |
-      awk '/Requests\/sec/ { rps = $2 } /^ +99%/ { p99 = $2 } /Non-2xx/ { bad = $5 } END { print rps, p99, bad + 0 }'
-  done | sort -n | awk -v label="$label" '{ rps[NR] = $1; p99[NR] = $2; bad[NR] = $3 }
-    END { m = int((NR + 1) / 2); all = rps[1]; for (i = 2; i <= NR; i++) all = all ", " rps[i]
-      printf "%s: %s req/s, p99 %s%s%s\n", label, rps[m], p99[m], (bad[m] ? ", " bad[m] " answers not 2xx" : ""),
-        (NR > 1 ? " (median of " NR " runs: " all ")" : "") }'
+    local before; before=$(cpu_ticks)
+    wrk -t2 -c"${CONNECTIONS:-16}" -d"${duration}s" --latency "$@" > "$dir/wrk.txt" 2>&1
+    awk -v ticks="$(( $(cpu_ticks) - before ))" -v hz="$ticks_per_s" '/requests in/ { n = $1 }
+      /Requests\/sec/ { rps = $2 } /^ +99%/ { p99 = $2 } /Non-2xx/ { bad = $5 }
+      END { printf "%s %s %d %.0f\n", rps, p99, bad, (n ? ticks * 1e6 / hz / n : 0) }' "$dir/wrk.txt"
+  done | sort -n | awk -v label="$label" '{ rps[NR] = $1; p99[NR] = $2; bad[NR] = $3; cpu[NR] = $4 }
+    END { m = int((NR + 1) / 2); all = rps[1] " (" cpu[1] " µs)"
+      for (i = 2; i <= NR; i++) all = all ", " rps[i] " (" cpu[i] " µs)"
+      printf "%s: %s req/s, p99 %s, server CPU %s µs an answer%s%s\n", label, rps[m], p99[m], cpu[m],
+        (bad[m] ? ", " bad[m] " answers not 2xx" : ""), (NR > 1 ? " (median of " NR " runs: " all ")" : "") }'
 }
 
 list="$base/admin/posts?per_page=50"
