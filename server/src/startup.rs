@@ -84,6 +84,24 @@ pub async fn connect(database_url: &str, max_connections: Option<u32>) -> anyhow
     Ok(Pool::Sqlite(pool))
 }
 
+/// Close `pool` and leave an SQLite database whole in its file: the write-ahead log moved into
+/// it and removed. SQLite does that when its last connection closes, but the pool's connections
+/// close at once and each can see the others still open, so one more connection is opened and
+/// closed alone. Nothing is moved while another process (a running server) has the file open.
+/// Bounded, so that a connection never given back cannot hold up the exit.
+pub async fn close(pool: Pool, database_url: &str) {
+    use sqlx::ConnectOptions;
+    let closing = async {
+        pool.close().await;
+        if let (Pool::Sqlite(_), Ok(options)) = (&pool, SqliteConnectOptions::from_str(database_url)) {
+            if let Ok(last) = options.journal_mode(SqliteJournalMode::Wal).connect().await {
+                let _ = sqlx::Connection::close(last).await;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(5), closing).await;
+}
+
 /// Fail unless `database_url` names an SQLite file that exists (commands that read a database
 /// must not create an empty one).
 pub fn existing_sqlite(database_url: &str) -> anyhow::Result<()> {

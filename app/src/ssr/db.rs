@@ -113,6 +113,8 @@ impl Pool {
         })
     }
 
+    /// Close every connection, once the ones in use are given back. On SQLite the last
+    /// connection to close copies the write-ahead log into the database and removes it.
     pub async fn close(&self) {
         match self {
             Pool::Sqlite(pool) => pool.close().await,

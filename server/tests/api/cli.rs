@@ -269,3 +269,16 @@ fn token_create_prints_only_the_secret_and_revoke_by_prefix_ends_it() {
     let nobody = inkwarden(&db, &["token", "create", "--name", "X", "--scope", "posts:read", "--owner", "ghost"], "");
     assert!(!nobody.status.success() && stderr(&nobody).contains("no user named"), "{}", stderr(&nobody));
 }
+
+/// A command's writes end up in the database file: it closes its connections on the way out,
+/// and SQLite's last one moves the write-ahead log into the file and removes it.
+#[test]
+fn a_command_leaves_no_write_ahead_log_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("inkwarden.db");
+    let out = inkwarden(&db, &["seed-demo", "--posts", "200", "--comments", "400"], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = dir.path().join("inkwarden.db-wal");
+    assert!(!log.exists(), "a write-ahead log of {} bytes was left", std::fs::metadata(&log).unwrap().len());
+    assert_eq!(query_text(&db, "select count(*) from posts"), "200");
+}
