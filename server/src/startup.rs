@@ -84,19 +84,22 @@ pub async fn connect(database_url: &str, max_connections: Option<u32>) -> anyhow
     Ok(Pool::Sqlite(pool))
 }
 
-/// Close `pool` and leave an SQLite database whole in its file: the write-ahead log moved into
-/// it and removed. SQLite does that when its last connection closes, but the pool's connections
-/// close at once and each can see the others still open, so one more connection is opened and
-/// closed alone. Nothing is moved while another process (a running server) has the file open.
-/// Bounded, so that a connection never given back cannot hold up the exit.
+/// Close `pool` and leave an SQLite database whole in its file: the write-ahead log copied into
+/// it and emptied. SQLite does that when its last connection closes, but the pool's connections
+/// close on their own threads after `close` returns, and one that sees another still open skips
+/// it; so one more connection checkpoints the log and truncates it. While another process (a
+/// running server) uses the database, that checkpoint gives up after a second and the log stays
+/// for that process. Bounded, so that a connection never given back cannot hold up the exit.
 pub async fn close(pool: Pool, database_url: &str) {
     use sqlx::ConnectOptions;
     let closing = async {
         pool.close().await;
-        if let (Pool::Sqlite(_), Ok(options)) = (&pool, SqliteConnectOptions::from_str(database_url)) {
-            if let Ok(last) = options.journal_mode(SqliteJournalMode::Wal).connect().await {
-                let _ = sqlx::Connection::close(last).await;
-            }
+        let Pool::Sqlite(_) = pool else { return };
+        let Ok(options) = SqliteConnectOptions::from_str(database_url) else { return };
+        let options = options.journal_mode(SqliteJournalMode::Wal).busy_timeout(Duration::from_secs(1));
+        if let Ok(mut last) = options.connect().await {
+            let _ = sqlx::query("pragma wal_checkpoint(truncate)").execute(&mut last).await;
+            let _ = sqlx::Connection::close(last).await;
         }
     };
     let _ = tokio::time::timeout(Duration::from_secs(5), closing).await;

@@ -3,7 +3,7 @@
 //! what the hashing threads did (their CPU time, the memory they keep) is read from the
 //! server's own process, where no other test's sign-ins add to it.
 
-use crate::helpers::{Served, PASSWORD};
+use crate::helpers::{session_cookie, Served, PASSWORD};
 use std::{
     io::Write,
     path::Path,
@@ -35,6 +35,22 @@ fn serve(db: &Path) -> Served {
     // this test is about the queue, so they are set out of reach.
     let no_lockouts = ["--lockout-ip-failures", "100000", "--lockout-user-failures", "1000"];
     serve_with(db, &[&["--trusted-proxy", "127.0.0.1"][..], &no_lockouts].concat())
+}
+
+/// One sign-in at `server`, from the test's own address.
+async fn sign_in(server: &Served, username: &str, password: &str) -> reqwest::Response {
+    let form = [("username", username), ("password", password)];
+    reqwest::Client::new().post(format!("{}/admin/api/auth/login", server.base)).form(&form).send().await.unwrap()
+}
+
+/// The failed sign-ins audited in `db`.
+async fn failed_sign_ins(db: &Path) -> usize {
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_events where action = 'auth.login_failed'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    audited as usize
 }
 
 /// One flooding client: `n` bogus sign-ins in a row from `address`, each answer's status and
@@ -77,12 +93,7 @@ async fn a_sign_in_flood_is_refused_at_once_with_503_and_another_address_still_s
     assert!(!busy.is_empty(), "a bounded queue refuses part of a flood at once");
     assert_eq!(busy.len() + refused, answers.len(), "only 401 and 503, never a 500");
     assert!(busy.iter().all(|(_, retry)| retry.as_deref() == Some("2")), "503 says when to retry");
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
-    let audited: i64 = sqlx::query_scalar("select count(*) from audit_events where action = 'auth.login_failed'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(audited as usize, refused, "a refused-as-busy attempt ran no argon2 and wrote nothing");
+    assert_eq!(failed_sign_ins(&db).await, refused, "a refused-as-busy attempt ran no argon2 and wrote nothing");
 }
 
 /// The server's resident memory, in KiB.
@@ -103,13 +114,7 @@ fn resident_kib(pid: u32) -> i64 {
 async fn an_idle_server_gives_the_hashing_memory_back() {
     let dir = tempfile::tempdir().unwrap();
     let server = serve(&dir.path().join("memory.db"));
-    let signed_in = reqwest::Client::new()
-        .post(format!("{}/admin/api/auth/login", server.base))
-        .form(&[("username", "ann"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), 200);
+    assert_eq!(sign_in(&server, "ann", PASSWORD).await.status(), 200);
     let busy = resident_kib(server.pid());
     let mut idle = busy;
     for _ in 0..50 {
@@ -163,14 +168,8 @@ async fn argon2_lanes_ns_settled(pid: u32) -> u64 {
 async fn a_locked_attempt_runs_no_password_hashing() {
     let dir = tempfile::tempdir().unwrap();
     let server = serve_with(&dir.path().join("locked.db"), &[]);
-    let login = format!("{}/admin/api/auth/login", server.base);
-    let attempt = |password: &'static str| {
-        let login = login.clone();
-        async move {
-            let form = [("username", "ann"), ("password", password)];
-            reqwest::Client::new().post(login).form(&form).send().await.unwrap().status().as_u16()
-        }
-    };
+    let server = &server;
+    let attempt = move |password| async move { sign_in(server, "ann", password).await.status().as_u16() };
     let started = argon2_lanes_ns_settled(server.pid()).await;
     // The default policy: the fifth failure of a username locks it.
     for _ in 0..5 {
@@ -197,9 +196,8 @@ async fn a_locked_attempt_runs_no_password_hashing() {
 async fn a_wrong_password_and_an_unknown_username_are_answered_alike_after_the_same_hashing() {
     use std::time::Instant;
     let dir = tempfile::tempdir().unwrap();
-    let server = serve_with(&dir.path().join("alike.db"), &[]);
-    let login = format!("{}/admin/api/auth/login", server.base);
-    let client = reqwest::Client::new();
+    let db = dir.path().join("alike.db");
+    let server = serve_with(&db, &[]);
     let mut answers = Vec::new();
     // Per path, the fastest answer (a busy host only slows one) and the lanes' CPU time in all.
     let mut fastest = [Duration::MAX; 2];
@@ -209,11 +207,9 @@ async fn a_wrong_password_and_an_unknown_username_are_answered_alike_after_the_s
         for (i, name) in ["ann", "nobody"].into_iter().enumerate() {
             let before = argon2_lanes_ns_settled(server.pid()).await;
             let started = Instant::now();
-            let form = [("username", name), ("password", "not the password at all")];
-            let res = client.post(&login).form(&form).send().await.unwrap();
+            let res = sign_in(&server, name, "not the password at all").await;
             fastest[i] = fastest[i].min(started.elapsed());
-            let cookie = res.headers().get_all("set-cookie").iter().any(|c| c.as_bytes().starts_with(b"inkwarden"));
-            answers.push((res.status().as_u16(), cookie, res.text().await.unwrap()));
+            answers.push((res.status().as_u16(), session_cookie(&res).is_some(), res.text().await.unwrap()));
             hashing[i] += argon2_lanes_ns_settled(server.pid()).await - before;
         }
     }
@@ -225,10 +221,5 @@ async fn a_wrong_password_and_an_unknown_username_are_answered_alike_after_the_s
     assert!(wrong > 0.0 && unknown > wrong * 0.5 && unknown < wrong * 2.0, "argon2 CPU: {hashing:?} ns");
     let [wrong, unknown] = fastest.map(|d| d.as_secs_f64());
     assert!(unknown > wrong * 0.5 && unknown < wrong * 2.0, "wrong password {wrong:?}s, unknown user {unknown:?}s");
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("alike.db").display())).await.unwrap();
-    let audited: i64 = sqlx::query_scalar("select count(*) from audit_events where action = 'auth.login_failed'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(audited, 10, "each attempt audited alike");
+    assert_eq!(failed_sign_ins(&db).await, 10, "each attempt audited alike");
 }
