@@ -17,7 +17,7 @@
 # starts and again beside every slice of each login run); a real sign-in's
 # p99 idle and during a flood of 300 concurrent bogus sign-ins; the write-lock time and wall time
 # of a 10,000-comment bulk approval; the comment queue page; what a staff page's first load
-# transfers (the brotli files beside the content-named script, module and stylesheet); the
+# transfers (as the server sends the content-named script, module and stylesheet); the
 # posts list's time to interactive in headless Chromium (bench/tti.mjs); the server's resident
 # memory after each of three login runs, and its peak.
 set -euo pipefail
@@ -201,14 +201,15 @@ sleep 0.2
 lock=$(grep -o 'rows=[0-9]* write_lock_ms=[0-9]*' "$dir/server.log" | tail -1)
 printf 'bulk approval of %s matching comments: %s, %s, request %.0f ms [<= 100 ms]\n' "$pending" "$(cat "$dir/bulk.json")" "$lock" "$(echo "$wall * 1000" | bc)"
 
-wasm=$(ls "$site"/pkg/*.wasm | head -1)
-printf 'wasm bundle %s: raw %d B, gzip %d B, brotli %d B\n' "$(basename "$wasm")" "$(wc -c < "$wasm")" \
-  "$(gzip -9 -c "$wasm" | wc -c)" "$( (brotli -c -q 11 "$wasm" 2> /dev/null || echo) | wc -c)"
-# What a browser that accepts brotli downloads for its first staff page, as the server sends it.
+# Sizes as the server sends them to a browser that accepts each encoding (no compressor needed here).
+sent() { curl -fs -H "Accept-Encoding: $1" -o /dev/null -w '%{size_download}' "$base$2"; }
+wasm=$(basename "$(ls "$site"/pkg/*.wasm | head -1)")
+printf 'wasm bundle %s as sent: raw %d B, gzip %d B, brotli %d B\n' "$wasm" "$(sent identity "/pkg/$wasm")" \
+  "$(sent gzip "/pkg/$wasm")" "$(sent br "/pkg/$wasm")"
+# What a browser that accepts brotli downloads for its first staff page.
 first=0
 for asset in $(curl -fs -H "Cookie: $editor" "$base/admin/posts" | grep -o '/pkg/[^"]*' | sort -u); do
-  bytes=$(curl -fs -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download}' "$base$asset")
-  first=$((first + bytes))
+  first=$((first + $(sent br "$asset")))
 done
 printf 'first staff page, script + module + stylesheet as sent (brotli): %d B [<= 150 KB]\n' "$first"
 public=$(curl -fs "$base/" | grep -c '\.wasm' || true)
