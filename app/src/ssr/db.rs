@@ -113,8 +113,10 @@ impl Pool {
         })
     }
 
-    /// Close every connection, once the ones in use are given back. On SQLite the last
-    /// connection to close copies the write-ahead log into the database and removes it.
+    /// Close every connection, once the ones in use are given back. On SQLite this does not
+    /// promise the write-ahead log is copied into the database file: connections close on their
+    /// own threads after this returns, and one that sees another open skips the copy. A caller
+    /// that needs the file whole checkpoints it on a connection of its own afterwards.
     pub async fn close(&self) {
         match self {
             Pool::Sqlite(pool) => pool.close().await,
